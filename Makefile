@@ -1,0 +1,54 @@
+# KVM arm64 guest MTE series: build, boot and check under QEMU.
+# The two commands (see README.md):
+#   make demo    build our kernel, boot it under QEMU, show what it does
+#   make check   everything: builds, static checks, all tests on our
+#                kernel and the peer, VHE and nVHE; ends with the summary
+SHELL := /bin/bash
+S := scripts
+
+.PHONY: all demo check setup tree kernels tests run static bisect series apply clean distclean
+
+all: demo
+
+demo: setup
+	$(S)/demo.sh
+
+check: setup
+	$(S)/check.sh
+
+# --- the steps the two commands are made of ---
+setup:
+	$(S)/setup.sh
+
+tree:
+	$(S)/prepare-tree.sh
+
+kernels: tree
+	$(S)/check.sh --only kernels
+
+tests: tree
+	$(S)/build-tests.sh build/linux
+
+# static checks only: checkpatch --strict, sparse and W=1 on touched files
+static: tree
+	$(S)/static-checks.sh
+
+# build every patch of the series on its own (bisectability)
+bisect: tree
+	$(S)/bisect-build.sh
+
+# --- working on the series ---
+# regenerate patches/ (cover letter, numbered patches, series) from the
+# commits base..master of build/linux
+series:
+	$(S)/export-series.sh
+
+# apply patches/ onto a fresh tree in build/fresh (checks that they apply)
+apply:
+	$(S)/apply-series.sh build/fresh
+
+clean:
+	rm -rf build/logs build/results build/initramfs build/tests
+
+distclean:
+	rm -rf build

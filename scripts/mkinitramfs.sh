@@ -1,0 +1,33 @@
+#!/bin/bash
+# Make the test VM's initramfs.
+#   mkinitramfs.sh OUT.cpio TEST_LIST TESTS_DIR
+# Busybox (arm64, static) + testbed/init + every file in TESTS_DIR under
+# /tests + the test list as /tests/list. Uses the kernel's gen_init_cpio, so
+# /dev/console is a real node without needing root.
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+out=$1 list=$2 tests=$3
+gen=$here/build/tools/gen_init_cpio
+busybox=${BUSYBOX:-$here/build/deps/busybox-arm64/bin/busybox}
+
+if [ ! -x "$gen" ]; then
+	mkdir -p "$(dirname "$gen")"
+	gcc -O2 -o "$gen" "$here/build/linux/usr/gen_init_cpio.c"
+fi
+spec=$out.spec
+{
+	echo "dir /dev 0755 0 0"
+	echo "nod /dev/console 0600 0 0 c 5 1"
+	echo "nod /dev/null 0666 0 0 c 1 3"
+	for d in /bin /sbin /proc /sys /tmp /tests /usr /usr/bin /usr/sbin; do
+		echo "dir $d 0755 0 0"
+	done
+	echo "file /bin/busybox $busybox 0755 0 0"
+	echo "slink /bin/sh busybox 0777 0 0"
+	echo "file /init $here/testbed/init 0755 0 0"
+	echo "file /tests/list $list 0644 0 0"
+	find "$tests" -maxdepth 1 -type f | sort | while read -r f; do
+		echo "file /tests/$(basename "$f") $f 0755 0 0"
+	done
+} > "$spec"
+"$gen" "$spec" > "$out"

@@ -1,0 +1,60 @@
+#!/bin/bash
+# Boot one kernel under QEMU (TCG) at EL2 and run a test list inside it.
+#   run-vm.sh LABEL IMAGE MODE LIST TESTS_DIR
+# MODE: vhe | nvhe (kvm-arm.mode=nvhe). Writes
+#   build/logs/LABEL-MODE.console   the whole serial console
+#   build/results/LABEL-MODE.tsv    NAME<TAB>pass|fail|skip|timeout<TAB>SECONDS
+# A VM that panics, hangs or never reaches the end of its list is a failure
+# with the console tail shown.
+set -uo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+label=$1 image=$2 mode=$3 list=$4 tests=$5
+logs=$here/build/logs res=$here/build/results
+mkdir -p "$logs" "$res" "$here/build/initramfs"
+con=$logs/$label-$mode.console
+tsv=$res/$label-$mode.tsv
+cpio=$here/build/initramfs/$label-$mode.cpio
+
+"$here/scripts/mkinitramfs.sh" "$cpio" "$list" "$tests" || exit 1
+
+append="console=ttyAMA0 panic=-1 oops=panic rdinit=/init loglevel=4"
+[ "$mode" = nvhe ] && append="$append kvm-arm.mode=nvhe"
+
+# Whole-VM limit: the sum of the per-test limits plus boot time.
+limit=$(awk '$1 !~ /^#/ && NF >= 3 {s += $2} END {print s + 300}' "$list")
+
+start=$(date +%s)
+timeout -s KILL "$limit" qemu-system-aarch64 \
+	-machine virt,virtualization=on,mte=on,gic-version=3 \
+	-cpu max,pauth-impdef=on -smp 2 -m 2G \
+	-nographic -no-reboot -monitor none -serial stdio -nic none \
+	-kernel "$image" -initrd "$cpio" -append "$append" \
+	</dev/null >"$con" 2>&1
+qrc=$?
+secs=$(( $(date +%s) - start ))
+tr -d '\r' < "$con" > "$con.tmp" && mv "$con.tmp" "$con"
+
+awk -v qrc="$qrc" -v secs="$secs" '
+	/^@@BEGIN / { cur = $2; next }
+	/^@@END / {
+		rc = $3; st = (rc == "0") ? "pass" : (rc == "4") ? "skip" : (rc == "timeout") ? "timeout" : "fail"
+		printf "%s\t%s\t%s\n", $2, st, $4; cur = ""; next
+	}
+	/^@@ABORT/ { abort = $0 }
+	/^@@DONE/ { done = 1 }
+	END {
+		if (cur != "") printf "%s\tfail\t-\n", cur
+		if (abort != "") printf "emulator-selfcheck\tfail\t-\n"
+		else if (!done) printf "vm-completed\tfail\t%s\n", secs
+		else printf "vm-completed\tpass\t%s\n", secs
+	}' "$con" > "$tsv"
+
+if grep -q '^@@ABORT' "$con"; then
+	echo "!! $label/$mode: $(grep '^@@ABORT' "$con" | sed 's/^@@ABORT //')" >&2
+	exit 3
+fi
+if ! grep -q '^@@DONE' "$con"; then
+	echo "!! $label/$mode: the VM did not finish its test list (qemu rc=$qrc after ${secs}s); console tail:" >&2
+	tail -n 40 "$con" | sed 's/^/   | /' >&2
+fi
+exit 0

@@ -1,0 +1,61 @@
+#!/bin/bash
+# Static checks of the series, as results in build/results/static.tsv:
+#   checkpatch:PATCH   scripts/checkpatch.pl --strict on each patch
+#   sparse+W=1:FILE    C=2 W=1 build of each .c file the series touches;
+#                      fails on any warning not already there on base
+# Logs in build/logs/static/.
+set -uo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+tree=$here/build/linux
+logs=$here/build/logs/static
+tsv=$here/build/results/static.tsv
+mkdir -p "$logs" "$(dirname "$tsv")"
+: > "$tsv"
+export ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-
+
+row() { printf '%s\t%s\t%s\n' "$1" "$2" "${3:-}" >> "$tsv"; }
+
+# The series applies cleanly on a fresh tree and equals the work tree.
+if "$here/scripts/apply-series.sh" "$here/build/fresh" > "$logs/apply.log" 2>&1 &&
+   ! grep -q DIFFERS "$logs/apply.log"; then
+	row series-applies pass
+else
+	row series-applies fail
+fi
+git -C "$tree" worktree remove --force "$here/build/fresh" 2>/dev/null
+
+for p in "$here"/patches/[0-9]*.patch; do
+	[ -e "$p" ] || continue
+	case "$p" in *0000-cover-letter.patch) continue ;; esac
+	n=$(basename "$p" .patch)
+	if (cd "$tree" && ./scripts/checkpatch.pl --strict --no-tree -q "$p") \
+		> "$logs/checkpatch-$n.log" 2>&1; then
+		row "checkpatch:${n:0:4}" pass
+	else
+		row "checkpatch:${n:0:4}" fail
+	fi
+done
+
+# Files the series touches that this config compiles.
+files=$(git -C "$tree" diff --name-only base..master -- '*.c' | grep -v '^tools/' || true)
+for f in $files; do
+	o=${f%.c}.o
+	[ -f "$tree/.o-std/$o" ] || continue
+	key=$(echo "$f" | tr / _)
+	for side in ours base; do
+		t=$tree
+		[ "$side" = base ] && t=$here/build/base
+		[ -f "$t/$f" ] || { : > "$logs/$key.$side"; continue; }
+		make -s -C "$t" O="$t/.o-std" CC="ccache ${CROSS_COMPILE}gcc" \
+			C=2 CHECK=sparse W=1 "$o" 2>&1 |
+			grep -E 'warning|error' | sed -E 's/:[0-9]+:[0-9]+:/:/' | sort -u > "$logs/$key.$side"
+	done
+	new=$(comm -23 "$logs/$key.ours" "$logs/$key.base")
+	if [ -n "$new" ]; then
+		echo "$new" > "$logs/$key.new"
+		row "sparse+W=1:$f" fail
+	else
+		row "sparse+W=1:$f" pass
+	fi
+done
+exit 0

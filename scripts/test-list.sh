@@ -1,0 +1,31 @@
+#!/bin/bash
+# Print the test list for one VM boot (format: see testbed/init).
+#   test-list.sh ROLE MODE TESTS_DIR
+# ROLE: ours | peer | base. The same binaries run everywhere; only the
+# expectation about KVM_CAP_ARM_MTE differs: the peer (unmodified Debian)
+# has it, base (removal patch applied) must not, ours has it once the series
+# defines it.
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+role=$1 mode=$2 tests=$3
+
+case "$role" in
+peer) cap=present ;;
+base) cap=absent ;;
+ours)
+	if grep -q 'define KVM_CAP_ARM_MTE' "$here/build/linux/include/uapi/linux/kvm.h"; then
+		cap=present
+	else
+		cap=absent
+	fi ;;
+esac
+
+echo "kvm-mode 60 /tests/kvm-mode $mode"
+echo "kvm-cap-arm-mte 60 /tests/kvm-cap 205 $cap"
+# name timeout(s), from testbed/tests.txt
+grep -v '^#' "$here/testbed/tests.txt" | while read -r name tmo roles; do
+	[ -n "$name" ] || continue
+	case ",$roles," in *",$role,"*|",all,") ;; *) continue ;; esac
+	[ -x "$tests/$name" ] || { echo "$name 10 echo missing binary $name; exit 1"; continue; }
+	echo "$name $tmo /tests/$name"
+done
