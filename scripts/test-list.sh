@@ -22,10 +22,14 @@ esac
 
 echo "kvm-mode 60 /tests/kvm-mode $mode"
 echo "kvm-cap-arm-mte 60 /tests/kvm-cap 205 $cap"
-# name timeout(s), from testbed/tests.txt
-grep -v '^#' "$here/testbed/tests.txt" | while read -r name tmo roles; do
+# NAME TIMEOUT MODES [ARGS...] from testbed/tests.txt
+grep -v '^#' "$here/testbed/tests.txt" | while read -r name tmo modes args; do
 	[ -n "$name" ] || continue
-	case ",$roles," in *",$role,"*|",all,") ;; *) continue ;; esac
+	case "$modes" in
+	all) ;;
+	vhe) [ "$mode" = vhe ] && [ "$role" != base ] || continue ;;
+	*) echo "test-list: bad MODES '$modes' for $name" >&2; exit 1 ;;
+	esac
 	[ -x "$tests/$name" ] || { echo "$name 10 echo missing binary $name; exit 1"; continue; }
-	echo "$name $tmo /tests/$name"
+	echo "$name $tmo /tests/$name $args"
 done
