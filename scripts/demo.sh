@@ -12,7 +12,7 @@ if grep -q 'define KVM_CAP_ARM_MTE' "$b/linux/include/uapi/linux/kvm.h"; then ca
 cat > "$b/list-demo.txt" <<LIST
 kvm-mode 60 kvm-mode vhe
 kvm-cap-arm-mte 60 kvm-cap 205 $cap
-hypercalls 300 hypercalls
+mte_test 600 /tests/mte_test
 LIST
 echo "=== booting it: qemu-system-aarch64 -M virt,virtualization=on,mte=on (TCG), VHE"
 "$S/run-vm.sh" demo "$b/linux/.o-std/arch/arm64/boot/Image" vhe "$b/list-demo.txt" "$b/tests"

@@ -34,11 +34,20 @@ qrc=$?
 secs=$(( $(date +%s) - start ))
 tr -d '\r' < "$con" > "$con.tmp" && mv "$con.tmp" "$con"
 
+# Rows: NAME STATUS SECONDS NSUB. A test that prints kselftest TAP also
+# gets one row per subtest: NAME/SUBTEST STATUS - sub.
 awk -v qrc="$qrc" -v secs="$secs" '
-	/^@@BEGIN / { cur = $2; next }
+	/^@@BEGIN / { cur = $2; nsub = 0; next }
+	cur != "" && /^(not )?ok [0-9]+ / {
+		line = $0; st = (line ~ /^not ok/) ? "fail" : "pass"
+		sub(/^(not )?ok [0-9]+ /, "", line)
+		if (line ~ /# *(SKIP|skip)/) st = "skip"
+		sub(/ *#.*$/, "", line); gsub(/\t/, " ", line)
+		printf "%s/%s\t%s\t-\tsub\n", cur, line, st; nsub++; next
+	}
 	/^@@END / {
 		rc = $3; st = (rc == "0") ? "pass" : (rc == "4") ? "skip" : (rc == "timeout") ? "timeout" : "fail"
-		printf "%s\t%s\t%s\n", $2, st, $4; cur = ""; next
+		printf "%s\t%s\t%s\t%d\n", $2, st, $4, nsub; cur = ""; next
 	}
 	/^@@ABORT/ { abort = $0 }
 	/^@@DONE/ { done = 1 }
