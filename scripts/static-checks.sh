@@ -2,7 +2,8 @@
 # Static checks of the series, as results in build/results/static.tsv:
 #   checkpatch:PATCH   scripts/checkpatch.pl --strict on each patch
 #   sparse+W=1:FILE    C=2 W=1 build of each .c file the series touches;
-#                      fails on any warning not already there on base
+#                      fails on any warning about that file not already
+#                      there on base (line numbers ignored: lines move)
 # Logs in build/logs/static/.
 set -uo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -48,7 +49,8 @@ for f in $files; do
 		[ -f "$t/$f" ] || { : > "$logs/$key.$side"; continue; }
 		make -s -C "$t" O="$t/.o-std" CC="ccache ${CROSS_COMPILE}gcc" \
 			C=2 CHECK=sparse W=1 "$o" 2>&1 |
-			grep -E 'warning|error' | sed -E 's/:[0-9]+:[0-9]+:/:/' | sort -u > "$logs/$key.$side"
+			grep -E 'warning|error' | grep -F "$f:" |
+			sed -E 's/:[0-9]+(:[0-9]+)?:/:/' | sort -u > "$logs/$key.$side"
 	done
 	new=$(comm -23 "$logs/$key.ours" "$logs/$key.base")
 	if [ -n "$new" ]; then

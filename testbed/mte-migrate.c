@@ -1,0 +1,932 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mte-migrate: migrate a guest that uses MTE from one VM to another, the
+ * way a VMM (QEMU, crosvm) does for live migration, and check that the
+ * guest does not notice.
+ *
+ *   VM A   runs a tiny bare-metal guest (AArch64 assembly, at the end of
+ *          this file) that turns its MMU on with Normal-Tagged RAM and
+ *          synchronous tag checking, tags a 1 MiB buffer (tag = granule
+ *          index % 16), fills it through the matching tagged pointers and
+ *          says "ready" over MMIO.
+ *   save   the VMM stops the vCPU, completes its pending MMIO store (KVM_RUN
+ *          with immediate_exit, as the KVM API requires before saving
+ *          state), then saves guest memory (through its own untagged
+ *          mapping), every register of KVM_GET_REG_LIST (KVM_GET_ONE_REG)
+ *          and the tags (KVM_ARM_MTE_COPY_TAGS, KVM_ARM_TAGS_FROM_GUEST).
+ *          VM A is destroyed: from then on only the saved state exists.
+ *   VM B   is set up the same way; memory, tags (KVM_ARM_TAGS_TO_GUEST) and
+ *          registers (KVM_SET_ONE_REG) are restored and the vCPU resumes
+ *          right after its "ready" store. The guest reports its MTE system
+ *          registers, checks every tag (LDG) and every data word through
+ *          its tagged pointers with tag checking on, then uses one wrong
+ *          tag and must take a synchronous tag check fault (DFSC 0x11) in
+ *          its own vector table.
+ *
+ *   mte-migrate [--no-tags]
+ *     --no-tags  do not restore the tags on VM B: a negative control, the
+ *                guest must then find wrong tags and this program fail.
+ *
+ * Exit: 0 migration OK, 1 any failure, 4 (KSFT_SKIP) no KVM or no
+ * KVM_CAP_ARM_MTE. Plain ioctls, no selftest library.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+#include <linux/kvm.h>
+
+#ifndef KVM_CAP_ARM_MTE
+#define KVM_CAP_ARM_MTE		205
+#endif
+#ifndef KVM_ARM_TAGS_TO_GUEST
+struct kvm_arm_copy_mte_tags {
+	__u64 guest_ipa;
+	__u64 length;
+	void *addr;
+	__u64 flags;
+	__u64 reserved[2];
+};
+#define KVM_ARM_TAGS_TO_GUEST	0
+#define KVM_ARM_TAGS_FROM_GUEST	1
+#define KVM_ARM_MTE_COPY_TAGS	_IOR(KVMIO, 0xb4, struct kvm_arm_copy_mte_tags)
+#endif
+
+#define KSFT_SKIP	4
+
+/*
+ * Guest physical layout, shared with the guest code (plain numbers: they
+ * are pasted into the assembly as text).
+ *   0x00000000-0x3fffffff  device (1 GiB block); MMIO window at 0x10000000,
+ *                          outside every memslot, so stores exit to us
+ *   0x40000000-0x403fffff  RAM, one memslot: code at the start, page table,
+ *                          stack, and the tagged buffer at +1 MiB
+ */
+#define RAM_BASE	0x40000000
+#define RAM_SIZE	0x400000
+#define PGTABLE		0x40010000
+#define STACK_TOP	0x40020000
+#define BUF_BASE	0x40100000
+#define BUF_GRANULES	0x10000		/* 1 MiB of 16-byte granules */
+#define WRONG_GRANULE	5		/* the one accessed with a wrong tag */
+#define MMIO_BASE	0x10000000
+/* MMIO window: the guest stores arguments first, then a command */
+#define MMIO_CMD	0x0
+#define MMIO_ARG0	0x8
+#define MMIO_ARG1	0x10
+#define MMIO_ARG2	0x18
+#define MMIO_ARG3	0x20
+#define MMIO_SIZE	0x28
+/* commands */
+#define CMD_READY	1	/* A: buffer tagged and filled (granules, address) */
+#define CMD_SYSREGS	2	/* B: GCR_EL1, RGSR_EL1, TFSR_EL1, TFSRE0_EL1 */
+#define CMD_CHECKED	3	/* B: every tag and data word right (granules) */
+#define CMD_BAD_TAG	4	/* B: granule, tag found, tag expected */
+#define CMD_BAD_DATA	5	/* B: granule, words found */
+#define CMD_EXCEPTION	6	/* ESR_EL1, FAR_EL1, ELR_EL1, vector number */
+#define CMD_NO_FAULT	7	/* B: the wrong tag did not fault */
+#define CMD_DONE	8
+
+#define STR_(x) #x
+#define STR(x) STR_(x)
+
+/* The guest's code, copied to RAM_BASE; see the end of this file. */
+extern const unsigned char guest_start[], guest_resume[], guest_end[];
+
+#define GUEST_TIMEOUT	120	/* seconds per KVM_RUN phase, under emulation */
+#define MAX_REG_BYTES	256	/* largest ONE_REG (an SVE Z register) */
+
+struct vm {
+	char name;			/* 'A' or 'B' */
+	int fd, vcpu;
+	struct kvm_run *run;
+	size_t run_size;
+	unsigned char *ram;		/* the VMM's (untagged) view of RAM */
+	uint64_t arg[4];		/* last arguments the guest stored */
+};
+
+struct saved_reg {
+	uint64_t id;
+	uint64_t val[MAX_REG_BYTES / 8];
+};
+
+static int kvm_fd = -1;
+static int failures;
+static volatile sig_atomic_t timed_out;
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;	/* milliseconds */
+}
+
+static void fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	printf("  FAIL: ");
+	vprintf(fmt, ap);
+	printf("\n");
+	va_end(ap);
+	failures++;
+}
+
+/* What an errno from one of the ioctls used here means, per the KVM API. */
+static const char *meaning(const char *op, int err)
+{
+	if (err == ENOTTY)
+		return "this kernel does not know the ioctl";
+	if (err == ENOMEM)
+		return "the kernel is out of memory";
+	if (!strcmp(op, "KVM_ENABLE_CAP") && err == EINVAL)
+		return "the host has no MTE, a vCPU already exists, or a memslot is VM_SHARED";
+	if (!strcmp(op, "KVM_SET_USER_MEMORY_REGION") && err == EINVAL)
+		return "refused: VM_SHARED memory in an MTE VM, or bad alignment/overlap";
+	if (!strcmp(op, "KVM_SET_USER_MEMORY_REGION") && err == EEXIST)
+		return "the range overlaps another memslot";
+	if (!strcmp(op, "KVM_ARM_MTE_COPY_TAGS") && err == EINVAL)
+		return "MTE not enabled on the VM, unaligned ipa/length, bad flags or reserved";
+	if (!strcmp(op, "KVM_ARM_MTE_COPY_TAGS") && err == EFAULT)
+		return "a page is not in a memslot, cannot be brought in or is shared, or the buffer is bad";
+	if (!strcmp(op, "KVM_ARM_VCPU_INIT") && err == EINVAL)
+		return "target or feature not supported";
+	if (!strcmp(op, "KVM_RUN") && err == EINTR)
+		return timed_out ? "the watchdog alarm fired: the guest hangs"
+				 : "interrupted by a signal before running the guest";
+	if (!strcmp(op, "KVM_RUN") && err == EFAULT)
+		return "guest memory could not be mapped (e.g. a shared mapping replaced the memslot)";
+	if (!strcmp(op, "KVM_RUN") && err == ENOEXEC)
+		return "the vCPU was not initialised (KVM_ARM_VCPU_INIT)";
+	if (strstr(op, "ONE_REG") && err == ENOENT)
+		return "no such register for this vCPU";
+	if (strstr(op, "ONE_REG") && err == EINVAL)
+		return "value or register id not accepted (e.g. an ID register that differs)";
+	if (strstr(op, "ONE_REG") && err == EBUSY)
+		return "cannot be changed once the vCPU has run";
+	if (strstr(op, "ONE_REG") && err == EPERM)
+		return "vCPU not finalised";
+	if (!strcmp(op, "KVM_GET_REG_LIST") && err == E2BIG)
+		return "the list has more registers than room was given";
+	return "unexpected for this call";
+}
+
+/* An ioctl that must work: on error, say what failed and why, and exit. */
+static long xioctl_(int fd, unsigned long req, void *arg, const char *op)
+{
+	long r = ioctl(fd, req, arg);
+
+	if (r < 0) {
+		int e = errno;
+
+		printf("  FAIL: %s: %s (%s): %s\n", op, strerrorname_np(e),
+		       strerror(e), meaning(op, e));
+		printf("MIGRATION FAILED: %s\n", op);
+		exit(1);
+	}
+	return r;
+}
+#define xioctl(fd, req, arg) xioctl_(fd, req, (void *)(arg), #req)
+
+/* Register ids */
+#define CORE_REG(field)	(KVM_REG_ARM64 | KVM_REG_SIZE_U64 | KVM_REG_ARM_CORE | \
+			 (offsetof(struct kvm_regs, field) / sizeof(__u32)))
+#define SYS_REG(op0, op1, crn, crm, op2) ARM64_SYS_REG(op0, op1, crn, crm, op2)
+
+static const struct {
+	uint64_t id;
+	const char *name;
+} named_regs[] = {
+	{ CORE_REG(regs.pc),	"PC" },
+	{ CORE_REG(sp_el1),	"SP_EL1" },
+	{ CORE_REG(regs.pstate), "PSTATE" },
+	{ CORE_REG(regs.regs[19]), "X19 (buffer)" },
+	{ CORE_REG(regs.regs[20]), "X20 (granules)" },
+	{ SYS_REG(3, 0, 1, 0, 0),  "SCTLR_EL1" },
+	{ SYS_REG(3, 0, 2, 0, 2),  "TCR_EL1" },
+	{ SYS_REG(3, 0, 2, 0, 0),  "TTBR0_EL1" },
+	{ SYS_REG(3, 0, 10, 2, 0), "MAIR_EL1" },
+	{ SYS_REG(3, 0, 12, 0, 0), "VBAR_EL1" },
+	{ SYS_REG(3, 0, 1, 0, 6),  "GCR_EL1" },
+	{ SYS_REG(3, 0, 1, 0, 5),  "RGSR_EL1" },
+	{ SYS_REG(3, 0, 5, 6, 0),  "TFSR_EL1" },
+	{ SYS_REG(3, 0, 5, 6, 1),  "TFSRE0_EL1" },
+};
+#define NR_NAMED (sizeof(named_regs) / sizeof(named_regs[0]))
+#define NAMED_MTE_FIRST 10	/* GCR_EL1 onwards: the MTE registers */
+
+static size_t reg_size(uint64_t id)
+{
+	return 1UL << ((id & KVM_REG_SIZE_MASK) >> KVM_REG_SIZE_SHIFT);
+}
+
+static const char *reg_name(uint64_t id)
+{
+	static char buf[64];
+	unsigned int i;
+
+	for (i = 0; i < NR_NAMED; i++)
+		if (named_regs[i].id == id)
+			return named_regs[i].name;
+	if ((id & KVM_REG_ARM_COPROC_MASK) == KVM_REG_ARM64_SYSREG)
+		snprintf(buf, sizeof(buf), "sysreg(%u,%u,%u,%u,%u)",
+			 (unsigned int)((id & KVM_REG_ARM64_SYSREG_OP0_MASK) >> KVM_REG_ARM64_SYSREG_OP0_SHIFT),
+			 (unsigned int)((id & KVM_REG_ARM64_SYSREG_OP1_MASK) >> KVM_REG_ARM64_SYSREG_OP1_SHIFT),
+			 (unsigned int)((id & KVM_REG_ARM64_SYSREG_CRN_MASK) >> KVM_REG_ARM64_SYSREG_CRN_SHIFT),
+			 (unsigned int)((id & KVM_REG_ARM64_SYSREG_CRM_MASK) >> KVM_REG_ARM64_SYSREG_CRM_SHIFT),
+			 (unsigned int)((id & KVM_REG_ARM64_SYSREG_OP2_MASK) >> KVM_REG_ARM64_SYSREG_OP2_SHIFT));
+	else
+		snprintf(buf, sizeof(buf), "reg 0x%llx", (unsigned long long)id);
+	return buf;
+}
+
+static uint64_t get_reg64(struct vm *vm, uint64_t id)
+{
+	uint64_t v = 0;
+	struct kvm_one_reg reg = { .id = id, .addr = (uintptr_t)&v };
+
+	xioctl(vm->vcpu, KVM_GET_ONE_REG, &reg);
+	return v;
+}
+
+static void alarm_handler(int sig)
+{
+	timed_out = 1;
+}
+
+/* Create a VM with MTE, its RAM memslot and one vCPU at the guest's entry. */
+static void vm_create(struct vm *vm, char name, int *target, int show_shared)
+{
+	struct kvm_enable_cap cap = { .cap = KVM_CAP_ARM_MTE };
+	struct kvm_userspace_memory_region slot = {
+		.slot = 0, .guest_phys_addr = RAM_BASE, .memory_size = RAM_SIZE,
+	};
+	struct kvm_vcpu_init init;
+	int r;
+
+	memset(vm, 0, sizeof(*vm));
+	vm->name = name;
+	vm->fd = xioctl(kvm_fd, KVM_CREATE_VM, 0);
+
+	r = ioctl(vm->fd, KVM_CHECK_EXTENSION, KVM_CAP_ARM_MTE);
+	if (r < 0) {
+		printf("  FAIL: KVM_CHECK_EXTENSION on the VM fd: %s\n", strerror(errno));
+		exit(1);
+	}
+	if (r == 0) {
+		printf("mte-migrate: SKIP: KVM_CHECK_EXTENSION(KVM_CAP_ARM_MTE=%d) = %d: "
+		       "this kernel/host cannot give guests MTE, nothing to migrate\n",
+		       KVM_CAP_ARM_MTE, r);
+		exit(KSFT_SKIP);
+	}
+	xioctl(vm->fd, KVM_ENABLE_CAP, &cap);
+	printf("  %c: KVM_CHECK_EXTENSION(KVM_CAP_ARM_MTE=%d) = %d, KVM_ENABLE_CAP: ok (before any vCPU)\n",
+	       name, KVM_CAP_ARM_MTE, r);
+
+	if (show_shared) {
+		/* An MTE VM must refuse MAP_SHARED guest memory. */
+		void *shared = mmap(NULL, RAM_SIZE, PROT_READ | PROT_WRITE,
+				    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+
+		if (shared == MAP_FAILED) {
+			printf("  FAIL: mmap(MAP_SHARED): %s\n", strerror(errno));
+			exit(1);
+		}
+		slot.userspace_addr = (uintptr_t)shared;
+		r = ioctl(vm->fd, KVM_SET_USER_MEMORY_REGION, &slot);
+		if (r == 0) {
+			fail("%c: a MAP_SHARED memslot was accepted in an MTE VM (must be EINVAL)", name);
+			slot.memory_size = 0;	/* delete it again */
+			xioctl(vm->fd, KVM_SET_USER_MEMORY_REGION, &slot);
+			slot.memory_size = RAM_SIZE;
+		} else if (errno != EINVAL) {
+			fail("%c: MAP_SHARED memslot: %s (%s), expected EINVAL",
+			     name, strerrorname_np(errno), strerror(errno));
+		} else {
+			printf("  %c: MAP_SHARED memslot refused as it must be: KVM_SET_USER_MEMORY_REGION -> "
+			       "EINVAL (%s)\n", name, strerror(EINVAL));
+		}
+		munmap(shared, RAM_SIZE);
+	}
+
+	vm->ram = mmap(NULL, RAM_SIZE, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (vm->ram == MAP_FAILED) {
+		printf("  FAIL: mmap(guest RAM): %s\n", strerror(errno));
+		exit(1);
+	}
+	slot.userspace_addr = (uintptr_t)vm->ram;
+	xioctl(vm->fd, KVM_SET_USER_MEMORY_REGION, &slot);
+	printf("  %c: memslot 0: %d KiB private anonymous memory at IPA 0x%x\n",
+	       name, RAM_SIZE >> 10, RAM_BASE);
+
+	vm->vcpu = xioctl(vm->fd, KVM_CREATE_VCPU, 0);
+	xioctl(vm->fd, KVM_ARM_PREFERRED_TARGET, &init);
+	if (*target >= 0 && (int)init.target != *target)
+		fail("%c: preferred vCPU target %u differs from VM A's %d", name, init.target, *target);
+	*target = init.target;
+	xioctl(vm->vcpu, KVM_ARM_VCPU_INIT, &init);
+	vm->run_size = xioctl(kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
+	vm->run = mmap(NULL, vm->run_size, PROT_READ | PROT_WRITE, MAP_SHARED, vm->vcpu, 0);
+	if (vm->run == MAP_FAILED) {
+		printf("  FAIL: mmap(kvm_run): %s\n", strerror(errno));
+		exit(1);
+	}
+	printf("  %c: vCPU 0: KVM_ARM_VCPU_INIT with the preferred target (%u)\n", name, init.target);
+}
+
+static void vm_destroy(struct vm *vm)
+{
+	munmap(vm->run, vm->run_size);
+	munmap(vm->ram, RAM_SIZE);
+	close(vm->vcpu);
+	close(vm->fd);
+}
+
+/*
+ * Run the guest until it stores a command to the MMIO window; return the
+ * command (its arguments are in vm->arg). Any other exit is a failure.
+ */
+static uint64_t guest_event(struct vm *vm)
+{
+	struct kvm_run *run = vm->run;
+	uint64_t off, val;
+
+	for (;;) {
+		timed_out = 0;
+		alarm(GUEST_TIMEOUT);
+		xioctl(vm->vcpu, KVM_RUN, 0);
+		alarm(0);
+		if (run->exit_reason != KVM_EXIT_MMIO) {
+			printf("  FAIL: %c: unexpected exit reason %u%s (PC 0x%llx)\n", vm->name,
+			       run->exit_reason,
+			       run->exit_reason == KVM_EXIT_FAIL_ENTRY ? " (KVM_EXIT_FAIL_ENTRY)" :
+			       run->exit_reason == KVM_EXIT_INTERNAL_ERROR ? " (KVM_EXIT_INTERNAL_ERROR)" :
+			       run->exit_reason == KVM_EXIT_SYSTEM_EVENT ? " (KVM_EXIT_SYSTEM_EVENT)" : "",
+			       (unsigned long long)get_reg64(vm, CORE_REG(regs.pc)));
+			printf("MIGRATION FAILED: guest stopped unexpectedly\n");
+			exit(1);
+		}
+		off = run->mmio.phys_addr - MMIO_BASE;
+		if (!run->mmio.is_write || run->mmio.len != 8 || off >= MMIO_SIZE || off % 8) {
+			printf("  FAIL: %c: unexpected MMIO %s of %u bytes at 0x%llx\n", vm->name,
+			       run->mmio.is_write ? "write" : "read", run->mmio.len,
+			       (unsigned long long)run->mmio.phys_addr);
+			printf("MIGRATION FAILED: guest stopped unexpectedly\n");
+			exit(1);
+		}
+		memcpy(&val, run->mmio.data, 8);
+		if (off == MMIO_CMD)
+			return val;
+		vm->arg[off / 8 - 1] = val;
+	}
+}
+
+static void report_exception(struct vm *vm)
+{
+	fail("%c: the guest took an unexpected exception: ESR_EL1 0x%llx (EC 0x%llx), FAR_EL1 0x%llx, "
+	     "ELR_EL1 0x%llx, vector %llu", vm->name, (unsigned long long)vm->arg[0],
+	     (unsigned long long)(vm->arg[0] >> 26), (unsigned long long)vm->arg[1],
+	     (unsigned long long)vm->arg[2], (unsigned long long)vm->arg[3]);
+}
+
+/* The tag the guest gives the granule at RAM offset @off: 0 outside the buffer. */
+static unsigned char expected_tag(uint64_t off)
+{
+	uint64_t buf = BUF_BASE - RAM_BASE;
+
+	if (off < buf || off >= buf + BUF_GRANULES * 16ULL)
+		return 0;
+	return ((off - buf) / 16) % 16;
+}
+
+static long copy_tags(struct vm *vm, unsigned char *tags, uint64_t flags)
+{
+	struct kvm_arm_copy_mte_tags copy = {
+		.guest_ipa = RAM_BASE, .length = RAM_SIZE, .addr = tags, .flags = flags,
+	};
+	long r = xioctl(vm->fd, KVM_ARM_MTE_COPY_TAGS, &copy);
+
+	if (r != RAM_SIZE)
+		fail("%c: KVM_ARM_MTE_COPY_TAGS copied the tags of %ld bytes, not %d",
+		     vm->name, r, RAM_SIZE);
+	return r;
+}
+
+int main(int argc, char **argv)
+{
+	struct sigaction sa = { .sa_handler = alarm_handler };	/* no SA_RESTART */
+	size_t code_size = guest_end - guest_start;
+	uint64_t resume_pc = RAM_BASE + (guest_resume - guest_start);
+	struct kvm_one_reg one;
+	struct kvm_reg_list probe = { .n = 0 }, *list;
+	struct saved_reg *saved;
+	unsigned char *mem, *tags, *tags_back;
+	uint64_t cmd, i, pc, n, nonzero, bad, reg_bytes, pstate = 0, sctlr = 0;
+	int target = -1, skip_tags = 0, set_failed = 0, read_differs = 0;
+	struct vm a, b;
+	double t, t_total;
+	uint64_t fault_addr;
+
+	if (argc == 2 && !strcmp(argv[1], "--no-tags")) {
+		skip_tags = 1;
+	} else if (argc != 1) {
+		fprintf(stderr, "usage: %s [--no-tags]\n", argv[0]);
+		return 2;
+	}
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	sigaction(SIGALRM, &sa, NULL);
+
+	kvm_fd = open("/dev/kvm", O_RDWR);
+	if (kvm_fd < 0) {
+		printf("mte-migrate: SKIP: /dev/kvm: %s: no KVM on this kernel/host\n", strerror(errno));
+		return KSFT_SKIP;
+	}
+	if (ioctl(kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_ARM_MTE) <= 0) {
+		printf("mte-migrate: SKIP: KVM_CHECK_EXTENSION(KVM_CAP_ARM_MTE=%d) = 0: "
+		       "this kernel/host cannot give guests MTE, nothing to migrate\n", KVM_CAP_ARM_MTE);
+		return KSFT_SKIP;
+	}
+	printf("mte-migrate: migrate an MTE guest from VM A to VM B (memory, registers, tags)\n");
+	t_total = now();
+
+	/* ---- 1. VM A: run the guest until it has tagged its buffer ---- */
+	printf("[1] VM A: create, run the guest until it has tagged its buffer\n");
+	vm_create(&a, 'A', &target, 1);
+	memcpy(a.ram, guest_start, code_size);
+	one.id = CORE_REG(regs.pc);
+	one.addr = (uintptr_t)&pc;
+	pc = RAM_BASE;
+	xioctl(a.vcpu, KVM_SET_ONE_REG, &one);
+	printf("  A: guest code: %zu bytes at IPA 0x%x; it enables the MMU (RAM Normal-Tagged, MAIR 0xf0), "
+	       "SCTLR_EL1.ATA, TCF=sync, tags %d granules\n", code_size, RAM_BASE, BUF_GRANULES);
+	t = now();
+	cmd = guest_event(&a);
+	if (cmd == CMD_EXCEPTION)
+		report_exception(&a);
+	if (cmd != CMD_READY) {
+		printf("MIGRATION FAILED: VM A's guest did not get ready (command %llu)\n",
+		       (unsigned long long)cmd);
+		return 1;
+	}
+	printf("  A: guest ready: %llu granules at 0x%llx tagged (tag = index %% 16) and filled "
+	       "through tagged pointers (%.1f ms)\n", (unsigned long long)a.arg[0],
+	       (unsigned long long)a.arg[1], now() - t);
+
+	/* ---- 2. stop it and save everything ---- */
+	printf("[2] save VM A's state\n");
+	/*
+	 * The "ready" store is still pending (the PC points at it): KVM
+	 * completes an MMIO access on the next KVM_RUN. immediate_exit makes
+	 * that KVM_RUN complete it and return EINTR without running the guest.
+	 */
+	a.run->immediate_exit = 1;
+	if (ioctl(a.vcpu, KVM_RUN, 0) != -1 || errno != EINTR) {
+		printf("  FAIL: KVM_RUN with immediate_exit: expected EINTR, got %s\n", strerror(errno));
+		return 1;
+	}
+	a.run->immediate_exit = 0;
+	pc = get_reg64(&a, CORE_REG(regs.pc));
+	printf("  A: vCPU stopped; pending MMIO completed (KVM_RUN with immediate_exit -> EINTR); "
+	       "PC 0x%llx\n", (unsigned long long)pc);
+	if (pc != resume_pc)
+		fail("A: PC 0x%llx is not the instruction after the guest's \"ready\" store (0x%llx)",
+		     (unsigned long long)pc, (unsigned long long)resume_pc);
+
+	t = now();
+	mem = malloc(RAM_SIZE);
+	tags = malloc(RAM_SIZE / 16);
+	tags_back = malloc(RAM_SIZE / 16);
+	if (!mem || !tags || !tags_back) {
+		printf("  FAIL: out of memory\n");
+		return 1;
+	}
+	memcpy(mem, a.ram, RAM_SIZE);
+	printf("  memory: %d KiB read through the VMM's untagged mapping (%.1f ms)\n",
+	       RAM_SIZE >> 10, now() - t);
+	for (i = 0, bad = 0; i < BUF_GRANULES; i++) {
+		uint64_t w[2];
+
+		memcpy(w, mem + BUF_BASE - RAM_BASE + 16 * i, 16);
+		bad += w[0] != i || w[1] != ~i;
+	}
+	if (bad)
+		fail("memory: %llu granules of the buffer do not hold the guest's data",
+		     (unsigned long long)bad);
+
+	t = now();
+	if (ioctl(a.vcpu, KVM_GET_REG_LIST, &probe) == 0 || errno != E2BIG) {
+		printf("  FAIL: KVM_GET_REG_LIST with n=0: expected E2BIG, got %s\n", strerror(errno));
+		return 1;
+	}
+	list = malloc(sizeof(*list) + probe.n * sizeof(__u64));
+	saved = calloc(probe.n, sizeof(*saved));
+	if (!list || !saved) {
+		printf("  FAIL: out of memory\n");
+		return 1;
+	}
+	list->n = probe.n;
+	xioctl(a.vcpu, KVM_GET_REG_LIST, list);
+	n = list->n;
+	reg_bytes = 0;
+	for (i = 0; i < n; i++) {
+		saved[i].id = list->reg[i];
+		if (reg_size(saved[i].id) > MAX_REG_BYTES) {
+			printf("  FAIL: register %s is %zu bytes\n", reg_name(saved[i].id),
+			       reg_size(saved[i].id));
+			return 1;
+		}
+		one.id = saved[i].id;
+		one.addr = (uintptr_t)saved[i].val;
+		xioctl(a.vcpu, KVM_GET_ONE_REG, &one);
+		reg_bytes += reg_size(saved[i].id);
+	}
+	printf("  registers: all %llu of KVM_GET_REG_LIST, %llu bytes, with KVM_GET_ONE_REG (%.1f ms)\n",
+	       (unsigned long long)n, (unsigned long long)reg_bytes, now() - t);
+	for (i = 0; i < NR_NAMED; i++) {
+		uint64_t j;
+
+		for (j = 0; j < n && saved[j].id != named_regs[i].id; j++)
+			;
+		if (j == n) {
+			fail("%s is not in VM A's register list%s", named_regs[i].name,
+			     i >= NAMED_MTE_FIRST ? " (an MTE VM must have it)" : "");
+			continue;
+		}
+		printf("    %-15s 0x%016llx\n", named_regs[i].name, (unsigned long long)saved[j].val[0]);
+		if (named_regs[i].id == SYS_REG(3, 0, 1, 0, 0))
+			sctlr = saved[j].val[0];
+		if (named_regs[i].id == CORE_REG(regs.pstate))
+			pstate = saved[j].val[0];
+	}
+	if ((sctlr & 0x80000001005ULL) != 0x80000001005ULL || ((sctlr >> 40) & 3) != 1)
+		fail("SCTLR_EL1 0x%llx: the guest's M, C, I, ATA and TCF=sync are not all there",
+		     (unsigned long long)sctlr);
+	if ((pstate & 0xf) != 5)
+		fail("PSTATE 0x%llx: the guest is not at EL1h", (unsigned long long)pstate);
+
+	t = now();
+	copy_tags(&a, tags, KVM_ARM_TAGS_FROM_GUEST);
+	for (i = 0, nonzero = 0, bad = 0; i < RAM_SIZE / 16; i++) {
+		nonzero += tags[i] != 0;
+		bad += tags[i] != expected_tag(16 * i);
+	}
+	printf("  tags: %d tag bytes (one per 16-byte granule of %d KiB) with KVM_ARM_MTE_COPY_TAGS "
+	       "FROM_GUEST (%.1f ms); %llu non-zero\n", RAM_SIZE / 16, RAM_SIZE >> 10, now() - t,
+	       (unsigned long long)nonzero);
+	if (bad)
+		fail("tags: %llu granules do not carry the tag the guest gave them", (unsigned long long)bad);
+	else
+		printf("  tags: every granule has the tag the guest stored (buffer: index %% 16, "
+		       "elsewhere 0)\n");
+
+	vm_destroy(&a);
+	printf("  A: destroyed; from here on only the saved state exists\n");
+
+	/* ---- 3. VM B: restore and resume ---- */
+	printf("[3] VM B: create, restore memory, tags and registers, resume\n");
+	vm_create(&b, 'B', &target, 0);
+	t = now();
+	memcpy(b.ram, mem, RAM_SIZE);
+	printf("  memory: %d KiB written through the VMM's mapping (%.1f ms)\n",
+	       RAM_SIZE >> 10, now() - t);
+
+	if (skip_tags) {
+		printf("  tags: NOT restored (--no-tags): the guest must notice\n");
+	} else {
+		t = now();
+		copy_tags(&b, tags, KVM_ARM_TAGS_TO_GUEST);
+		printf("  tags: %d tag bytes with KVM_ARM_MTE_COPY_TAGS TO_GUEST (%.1f ms)\n",
+		       RAM_SIZE / 16, now() - t);
+		copy_tags(&b, tags_back, KVM_ARM_TAGS_FROM_GUEST);
+		for (i = 0, bad = 0; i < RAM_SIZE / 16; i++)
+			bad += tags_back[i] != tags[i];
+		if (bad)
+			fail("tags: %llu granules of VM B read back differently", (unsigned long long)bad);
+		else
+			printf("  tags: read back from VM B, identical\n");
+	}
+
+	t = now();
+	probe.n = 0;
+	if (ioctl(b.vcpu, KVM_GET_REG_LIST, &probe) == 0 || errno != E2BIG || probe.n != n)
+		fail("VM B has %llu registers, VM A had %llu", (unsigned long long)probe.n,
+		     (unsigned long long)n);
+	for (i = 0; i < n; i++) {
+		one.id = saved[i].id;
+		one.addr = (uintptr_t)saved[i].val;
+		if (ioctl(b.vcpu, KVM_SET_ONE_REG, &one) < 0) {
+			fail("KVM_SET_ONE_REG %s: %s (%s): %s", reg_name(one.id), strerrorname_np(errno),
+			     strerror(errno), meaning("KVM_SET_ONE_REG", errno));
+			set_failed++;
+		}
+	}
+	printf("  registers: %llu of %llu restored with KVM_SET_ONE_REG (%.1f ms)\n",
+	       (unsigned long long)(n - set_failed), (unsigned long long)n, now() - t);
+	/* Read them all back: each must be what was saved, but the counter, which runs. */
+	for (i = 0; i < n; i++) {
+		uint64_t v[MAX_REG_BYTES / 8] = { 0 };
+
+		if (saved[i].id == KVM_REG_ARM_TIMER_CNT)
+			continue;
+		one.id = saved[i].id;
+		one.addr = (uintptr_t)v;
+		xioctl(b.vcpu, KVM_GET_ONE_REG, &one);
+		if (memcmp(v, saved[i].val, reg_size(one.id))) {
+			fail("%s reads back 0x%llx on VM B, saved 0x%llx", reg_name(one.id),
+			     (unsigned long long)v[0], (unsigned long long)saved[i].val[0]);
+			read_differs++;
+		}
+	}
+	if (!read_differs)
+		printf("  registers: all read back equal on VM B (but the virtual counter, which runs)\n");
+
+	printf("  B: resuming the guest at PC 0x%llx\n", (unsigned long long)resume_pc);
+	t = now();
+	cmd = guest_event(&b);
+	if (cmd == CMD_SYSREGS) {
+		static const char *const mte_names[] = { "GCR_EL1", "RGSR_EL1", "TFSR_EL1", "TFSRE0_EL1" };
+
+		printf("  B: guest reads its MTE registers:");
+		for (i = 0; i < 4; i++) {
+			uint64_t j, id = named_regs[NAMED_MTE_FIRST + i].id;
+
+			for (j = 0; j < n && saved[j].id != id; j++)
+				;
+			printf(" %s 0x%llx", mte_names[i], (unsigned long long)b.arg[i]);
+			if (j == n || saved[j].val[0] != b.arg[i])
+				fail("the guest on VM B sees %s 0x%llx, VM A had 0x%llx", mte_names[i],
+				     (unsigned long long)b.arg[i],
+				     (unsigned long long)(j < n ? saved[j].val[0] : 0));
+		}
+		printf(" (as saved on VM A)\n");
+		cmd = guest_event(&b);
+	}
+	switch (cmd) {
+	case CMD_CHECKED:
+		printf("  B: guest checked all %llu granules: every tag (LDG) and every data word, "
+		       "read through its tagged pointers with sync tag checking (%.1f ms)\n",
+		       (unsigned long long)b.arg[0], now() - t);
+		if (b.arg[0] != BUF_GRANULES)
+			fail("the guest checked %llu granules, not %d", (unsigned long long)b.arg[0],
+			     BUF_GRANULES);
+		break;
+	case CMD_BAD_TAG:
+		fail("the guest on VM B finds tag %llu on granule %llu of its buffer, it stored %llu",
+		     (unsigned long long)b.arg[1], (unsigned long long)b.arg[0],
+		     (unsigned long long)b.arg[2]);
+		break;
+	case CMD_BAD_DATA:
+		fail("the guest on VM B finds 0x%llx 0x%llx in granule %llu of its buffer",
+		     (unsigned long long)b.arg[1], (unsigned long long)b.arg[2],
+		     (unsigned long long)b.arg[0]);
+		break;
+	case CMD_EXCEPTION:
+		report_exception(&b);
+		break;
+	default:
+		fail("unexpected guest command %llu", (unsigned long long)cmd);
+	}
+	if (failures) {
+		printf("MIGRATION FAILED: %d problem(s), see FAIL lines above\n", failures);
+		return 1;
+	}
+
+	/* ---- the wrong tag ---- */
+	fault_addr = (BUF_BASE + 16 * WRONG_GRANULE) | (uint64_t)((WRONG_GRANULE + 1) % 16) << 56;
+	cmd = guest_event(&b);
+	if (cmd == CMD_EXCEPTION) {
+		uint64_t esr = b.arg[0], far = b.arg[1];
+
+		printf("  B: wrong tag %d on granule %d (tag %d): exception ESR_EL1 0x%llx (EC 0x%llx, "
+		       "DFSC 0x%llx), FAR_EL1 0x%llx, vector %llu\n", (WRONG_GRANULE + 1) % 16,
+		       WRONG_GRANULE, WRONG_GRANULE % 16, (unsigned long long)esr,
+		       (unsigned long long)(esr >> 26), (unsigned long long)(esr & 0x3f),
+		       (unsigned long long)far, (unsigned long long)b.arg[3]);
+		if (esr >> 26 != 0x25 || (esr & 0x3f) != 0x11)
+			fail("expected a data abort from EL1 (EC 0x25) with a synchronous tag check fault "
+			     "(DFSC 0x11)");
+		/* FAR_EL1 bits 63:60 are UNKNOWN for a tag check fault */
+		if ((far & ~(0xfULL << 60)) != fault_addr)
+			fail("FAR_EL1 0x%llx, expected 0x%llx", (unsigned long long)far,
+			     (unsigned long long)fault_addr);
+		cmd = guest_event(&b);
+	} else if (cmd == CMD_NO_FAULT) {
+		fail("the access with a wrong tag did not fault");
+		cmd = guest_event(&b);
+	}
+	if (cmd != CMD_DONE)
+		fail("the guest did not finish (command %llu)", (unsigned long long)cmd);
+	vm_destroy(&b);
+
+	if (failures) {
+		printf("MIGRATION FAILED: %d problem(s), see FAIL lines above\n", failures);
+		return 1;
+	}
+	printf("MIGRATION OK: %d tagged granules (%d KiB), %llu registers and %d tag bytes moved from "
+	       "VM A to VM B; the guest found every tag and all its data, and a wrong tag still faults "
+	       "(DFSC 0x11) (%.0f ms in all)\n", BUF_GRANULES, BUF_GRANULES * 16 >> 10,
+	       (unsigned long long)n, RAM_SIZE / 16, now() - t_total);
+	return 0;
+}
+
+/*
+ * The guest. Position independent (copied to RAM_BASE), runs at EL1h.
+ * Registers kept for the whole run, and migrated with the rest:
+ *   x19 buffer, x20 number of granules, x21 MMIO window,
+ *   x22 where the exception handler resumes (0: nowhere, stop).
+ */
+asm(
+"	.pushsection .rodata.mte_guest, \"a\"\n"
+"	.arch_extension memtag\n"
+"	.equ	MMIO_BASE, " STR(MMIO_BASE) "\n"
+"	.equ	PGTABLE, " STR(PGTABLE) "\n"
+"	.equ	STACK_TOP, " STR(STACK_TOP) "\n"
+"	.equ	BUF_BASE, " STR(BUF_BASE) "\n"
+"	.equ	BUF_GRANULES, " STR(BUF_GRANULES) "\n"
+"	.equ	WRONG_GRANULE, " STR(WRONG_GRANULE) "\n"
+	/* level-1 block descriptors (1 GiB): AttrIndx, SH, AF, XN */
+"	.equ	DESC_DEVICE, 0x0 | (0 << 2) | (1 << 10) | (3 << 53) | 1\n"
+"	.equ	DESC_RAM, 0x40000000 | (1 << 2) | (3 << 8) | (1 << 10) | 1\n"
+	/* Attr0 Device-nGnRnE, Attr1 Normal Tagged (write-back) */
+"	.equ	MAIR_VAL, 0xf0 << 8\n"
+	/*
+	 * T0SZ=25 (39-bit VA, starts at level 1), WB WA inner shareable walks,
+	 * 4K granule, no TTBR1 walks (EPD1), 4 GiB IPS, TBI0 (needed for tags);
+	 * TCMA0 clear, so tag 0 is checked too
+	 */
+"	.equ	TCR_VAL, 25 | (1 << 8) | (1 << 10) | (3 << 12) | (25 << 16) | (1 << 23) | (2 << 30) | (1 << 37)\n"
+	/* M, C, I, TCF=01 (sync tag check faults at EL1), ATA (tag access at EL1) */
+"	.equ	SCTLR_SET, (1 << 0) | (1 << 2) | (1 << 12) | (1 << 40) | (1 << 43)\n"
+	/*
+	 * recognisable MTE register values, to see them migrate: GCR_EL1
+	 * excludes tag 0 from IRG (RRND=0), RGSR_EL1 seed 0xace1
+	 */
+"	.equ	GCR_VAL, 0x1\n"
+"	.equ	RGSR_VAL, 0xace1 << 8\n"
+"	.balign	4096\n"
+"	.global	guest_start, guest_resume, guest_end\n"
+"guest_start:\n"
+"	ldr	x21, =MMIO_BASE\n"
+"	ldr	x19, =BUF_BASE\n"
+"	ldr	x20, =BUF_GRANULES\n"
+"	mov	x22, #0\n"
+"	ldr	x0, =STACK_TOP\n"
+"	mov	sp, x0\n"
+"	adr	x0, vectors\n"
+"	msr	vbar_el1, x0\n"
+	/* identity map: [0] 0-1G device, [1] 1G-2G normal tagged */
+"	ldr	x0, =PGTABLE\n"
+"	mov	x1, x0\n"
+"	mov	x2, #512\n"
+"1:	str	xzr, [x1], #8\n"
+"	subs	x2, x2, #1\n"
+"	b.ne	1b\n"
+"	ldr	x1, =DESC_DEVICE\n"
+"	str	x1, [x0]\n"
+"	ldr	x1, =DESC_RAM\n"
+"	str	x1, [x0, #8]\n"
+	/* written with the MMU off: no stale cache lines for the walker */
+"	mov	x1, x0\n"
+"	add	x2, x0, #4096\n"
+"2:	dc	ivac, x1\n"
+"	add	x1, x1, #64\n"
+"	cmp	x1, x2\n"
+"	b.lo	2b\n"
+"	dsb	sy\n"
+"	msr	ttbr0_el1, x0\n"
+"	ldr	x0, =MAIR_VAL\n"
+"	msr	mair_el1, x0\n"
+"	ldr	x0, =TCR_VAL\n"
+"	msr	tcr_el1, x0\n"
+"	ldr	x0, =GCR_VAL\n"
+"	msr	gcr_el1, x0\n"
+"	ldr	x0, =RGSR_VAL\n"
+"	msr	rgsr_el1, x0\n"
+"	msr	tfsr_el1, xzr\n"
+"	mov	x0, #1\n"
+"	msr	tfsre0_el1, x0\n"	/* TF0: a marker, nothing runs at EL0 */
+"	isb\n"
+"	tlbi	vmalle1\n"
+"	dsb	nsh\n"
+"	isb\n"
+"	mrs	x0, sctlr_el1\n"
+"	ldr	x1, =SCTLR_SET\n"
+"	orr	x0, x0, x1\n"
+"	msr	sctlr_el1, x0\n"
+"	isb\n"
+	/* tag granule i with i % 16 and store i, ~i through the tagged pointer */
+"	mov	x1, #0\n"
+"3:	and	x2, x1, #0xf\n"
+"	add	x3, x19, x1, lsl #4\n"
+"	orr	x3, x3, x2, lsl #56\n"
+"	stg	x3, [x3]\n"
+"	mvn	x4, x1\n"
+"	stp	x1, x4, [x3]\n"
+"	add	x1, x1, #1\n"
+"	cmp	x1, x20\n"
+"	b.lo	3b\n"
+"	dsb	sy\n"
+"	str	x20, [x21, #" STR(MMIO_ARG0) "]\n"
+"	str	x19, [x21, #" STR(MMIO_ARG1) "]\n"
+"	mov	x0, #" STR(CMD_READY) "\n"
+"	str	x0, [x21, #" STR(MMIO_CMD) "]\n"
+	/* ===== VM A stops here; VM B resumes here ===== */
+"guest_resume:\n"
+"	mrs	x0, gcr_el1\n"
+"	str	x0, [x21, #" STR(MMIO_ARG0) "]\n"
+"	mrs	x0, rgsr_el1\n"
+"	str	x0, [x21, #" STR(MMIO_ARG1) "]\n"
+"	mrs	x0, tfsr_el1\n"
+"	str	x0, [x21, #" STR(MMIO_ARG2) "]\n"
+"	mrs	x0, tfsre0_el1\n"
+"	str	x0, [x21, #" STR(MMIO_ARG3) "]\n"
+"	mov	x0, #" STR(CMD_SYSREGS) "\n"
+"	str	x0, [x21, #" STR(MMIO_CMD) "]\n"
+	/* every granule: LDG must give i % 16, the checked load i and ~i */
+"	mov	x1, #0\n"
+"4:	and	x2, x1, #0xf\n"
+"	add	x3, x19, x1, lsl #4\n"
+"	mov	x4, x3\n"
+"	ldg	x4, [x3]\n"
+"	ubfx	x4, x4, #56, #4\n"
+"	cmp	x4, x2\n"
+"	b.ne	bad_tag\n"
+"	orr	x3, x3, x2, lsl #56\n"
+"	ldp	x5, x6, [x3]\n"
+"	mvn	x7, x1\n"
+"	cmp	x5, x1\n"
+"	ccmp	x6, x7, #0, eq\n"
+"	b.ne	bad_data\n"
+"	add	x1, x1, #1\n"
+"	cmp	x1, x20\n"
+"	b.lo	4b\n"
+"	str	x20, [x21, #" STR(MMIO_ARG0) "]\n"
+"	mov	x0, #" STR(CMD_CHECKED) "\n"
+"	str	x0, [x21, #" STR(MMIO_CMD) "]\n"
+	/* one wrong tag: must take a synchronous tag check fault */
+"	add	x3, x19, #(WRONG_GRANULE * 16)\n"
+"	mov	x2, #((WRONG_GRANULE + 1) % 16)\n"
+"	orr	x3, x3, x2, lsl #56\n"
+"	adr	x22, 5f\n"
+"	ldr	x5, [x3]\n"
+"	mov	x22, #0\n"
+"	mov	x0, #" STR(CMD_NO_FAULT) "\n"
+"	str	x0, [x21, #" STR(MMIO_CMD) "]\n"
+"5:	mov	x0, #" STR(CMD_DONE) "\n"
+"	str	x0, [x21, #" STR(MMIO_CMD) "]\n"
+"6:	wfi\n"
+"	b	6b\n"
+"bad_tag:\n"
+"	str	x1, [x21, #" STR(MMIO_ARG0) "]\n"
+"	str	x4, [x21, #" STR(MMIO_ARG1) "]\n"
+"	str	x2, [x21, #" STR(MMIO_ARG2) "]\n"
+"	mov	x0, #" STR(CMD_BAD_TAG) "\n"
+"	str	x0, [x21, #" STR(MMIO_CMD) "]\n"
+"	b	6b\n"
+"bad_data:\n"
+"	str	x1, [x21, #" STR(MMIO_ARG0) "]\n"
+"	str	x5, [x21, #" STR(MMIO_ARG1) "]\n"
+"	str	x6, [x21, #" STR(MMIO_ARG2) "]\n"
+"	mov	x0, #" STR(CMD_BAD_DATA) "\n"
+"	str	x0, [x21, #" STR(MMIO_CMD) "]\n"
+"	b	6b\n"
+"	.ltorg\n"
+	/* vector table: 16 entries of 0x80 bytes; each reports its number */
+"	.balign	2048\n"
+"vectors:\n"
+"	.irp	n, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15\n"
+"	.balign	128\n"
+"	mov	x9, #\\n\n"
+"	b	exception\n"
+"	.endr\n"
+"exception:\n"
+"	mrs	x0, esr_el1\n"
+"	str	x0, [x21, #" STR(MMIO_ARG0) "]\n"
+"	mrs	x0, far_el1\n"
+"	str	x0, [x21, #" STR(MMIO_ARG1) "]\n"
+"	mrs	x0, elr_el1\n"
+"	str	x0, [x21, #" STR(MMIO_ARG2) "]\n"
+"	str	x9, [x21, #" STR(MMIO_ARG3) "]\n"
+"	mov	x0, #" STR(CMD_EXCEPTION) "\n"
+"	str	x0, [x21, #" STR(MMIO_CMD) "]\n"
+"	cbz	x22, 6b\n"
+"	msr	elr_el1, x22\n"
+"	mov	x22, #0\n"
+"	eret\n"
+"guest_end:\n"
+"	.popsection\n"
+);
