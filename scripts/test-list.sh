@@ -27,7 +27,7 @@ grep -v '^#' "$here/testbed/tests.txt" | while read -r name tmo modes args; do
 	[ -n "$name" ] || continue
 	case "$modes" in
 	all) ;;
-	vhe) [ "$mode" = vhe ] && [ "$role" != base ] || continue ;;
+	ours-vhe) [ "$mode" = vhe ] && [ "$role" = ours ] || continue ;;
 	*) echo "test-list: bad MODES '$modes' for $name" >&2; exit 1 ;;
 	esac
 	[ -x "$tests/$name" ] || { echo "$name 10 echo missing binary $name; exit 1"; continue; }
