@@ -5,7 +5,7 @@ set -euo pipefail
 
 PKGS="gcc-aarch64-linux-gnu libc6-dev-arm64-cross make flex bison bc
       libssl-dev libelf-dev cpio sparse ccache linux-source-6.1 xz-utils
-      rsync git python3 python3-ply kmod"
+      rsync git python3 python3-ply python3-git kmod"
 # qemu-system-arm comes from bookworm-backports: bookworm's QEMU 7.2 keeps
 # one MTE tag per page instead of one per 16-byte granule.
 QEMU_MIN_MAJOR=8

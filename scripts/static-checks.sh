@@ -29,7 +29,8 @@ for p in "$here"/patches/[0-9]*.patch; do
 	[ -e "$p" ] || continue
 	case "$p" in *0000-cover-letter.patch) continue ;; esac
 	n=$(basename "$p" .patch)
-	if (cd "$tree" && ./scripts/checkpatch.pl --strict --no-tree -q "$p") \
+	# /usr/bin first: checkpatch's SPDX check needs Debian's python3 with ply
+	if (cd "$tree" && PATH=/usr/bin:$PATH ./scripts/checkpatch.pl --strict -q "$p") \
 		> "$logs/checkpatch-$n.log" 2>&1; then
 		row "checkpatch:${n:0:4}" pass
 	else
