@@ -6,7 +6,7 @@
 SHELL := /bin/bash
 S := scripts
 
-.PHONY: all demo check setup tree kernels tests run static bisect series apply clean distclean
+.PHONY: all demo check setup tree kernels tests run static bisect series apply clean distclean bench
 
 all: demo
 
@@ -52,3 +52,7 @@ clean:
 
 distclean:
 	rm -rf build
+
+# guest MTE benchmarks, our kernel against the peer (see README.md)
+bench: tree
+	$(S)/bench.sh
