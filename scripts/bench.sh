@@ -9,8 +9,10 @@
 # nVHE boots run the exit benchmark only (COPY_TAGS is host kernel code,
 # the same in both modes). Each figure printed by a boot is already the
 # median of BENCH_REPS runs inside that boot; the table gives, per kernel,
-# the median over the boots, the spread (min..max over the boots) and the
-# ratio ours/peer of the medians.
+# the median over the boots, the spread (min..max over the boots), the
+# ratio ours/peer of the medians, the ratio of the best single runs (the
+# least disturbed by other jobs on the machine) and a verdict, then the
+# project's targets.
 #
 # Environment: BENCH_ROUNDS (2), BENCH_REPS (5), BENCH_SIZES ("64 512",
 # MiB; 4k and thp at every size, hugetlb (at most 48 MiB), swapped and
@@ -86,11 +88,11 @@ for r in $(seq 1 "$rounds"); do
 				"$out/list-$mode.txt" "$out/tests" || rc=$?
 			con=$b/logs/$label-$mode.console
 			w=$(( $(date +%s) - s ))
+			cpu=$(( ($(child_ticks) - c) * 100 / (hz * (w > 0 ? w : 1)) ))
 			printf '  %-16s %-4s %4ss  qemu cpu %3s%%  load %s\n' "$label" "$mode" "$w" \
-				$(( ($(child_ticks) - c) * 100 / (hz * (w > 0 ? w : 1)) )) \
-				"$(cut -d' ' -f1 /proc/loadavg)"
+				"$cpu" "$(cut -d' ' -f1 /proc/loadavg)"
 			[ "$rc" = 3 ] && { echo "!!! bench: the emulator cannot run MTE; stopping"; exit 1; }
-			consoles+=("$k $mode $r $con")
+			consoles+=("$k $mode $r $con $cpu")
 		done
 	done
 done
@@ -104,10 +106,14 @@ vals = {}	# (mode, name) -> {kernel: [per-boot medians]}
 units = {}
 skips = []
 perboot = {}	# (kernel, mode, round) -> {name: value}
+extremes = {}	# (mode, name) -> {kernel: [every boot's min and max sample]}
 problems = []
 boots = {"ours": 0, "peer": 0}
+busy = []
 for line in open(sys.argv[1]):
-	k, mode, r, con = line.split()
+	k, mode, r, con, cpu = line.split()
+	if int(cpu) < 90:
+		busy.append(f"{k}-{r}/{mode} {cpu}%")
 	boots[k] += mode == "vhe"
 	try:
 		text = open(con, errors="replace").read()
@@ -121,8 +127,10 @@ for line in open(sys.argv[1]):
 			problems.append(f"{k}-{r}/{mode}: {m.group(1)} exited {m.group(2)} (see {con})")
 	for m in re.finditer(r"^bench-mte: (.*)$", text, re.M):
 		problems.append(f"{k}-{r}/{mode}: {m.group(1)}")
-	for m in re.finditer(r"^@@BENCH (\S+) (\S+) (\S+)", text, re.M):
-		name, v, unit = m.groups()
+	for m in re.finditer(r"^@@BENCH (\S+) (\S+) (\S+) min=(\S+) max=(\S+)", text, re.M):
+		name, v, unit, lo, hi = m.groups()
+		ext = extremes.setdefault((mode, name), {}).setdefault(k, [])
+		ext += [float(lo), float(hi)]
 		vals.setdefault((mode, name), {}).setdefault(k, []).append(float(v))
 		perboot.setdefault((k, mode, r), {})[name] = float(v)
 		units[name] = unit
@@ -141,13 +149,17 @@ verdicts = {}	# (mode, name) -> (ratio, verdict)
 
 def section(title, names, better):
 	print(f"\n{title}")
-	print(f"  {'figure':<32} {'ours':>8} {'(spread)':>15} {'peer':>8} {'(spread)':>15} {'ours/peer':>9}  verdict")
+	print(f"  {'figure':<32} {'ours':>8} {'(spread)':>15} {'peer':>8} {'(spread)':>15} {'ours/peer':>9} {'best':>7}  verdict")
 	for mode, name in names:
 		d = vals.get((mode, name), {})
 		o, p = d.get("ours", []), d.get("peer", [])
 		om, osp = cell(o)
 		pm, psp = cell(p)
-		ratio, verdict = "-", ""
+		ratio, verdict, best = "-", "", "-"
+		eo, ep = extremes.get((mode, name), {}).get("ours"), extremes.get((mode, name), {}).get("peer")
+		if eo and ep:
+			pick = max if better == "higher" else min
+			best = f"{pick(eo) / pick(ep):.2f}x"
 		if o and p:
 			mo, mp = statistics.median(o), statistics.median(p)
 			ratio = f"{mo / mp:.2f}x"
@@ -161,7 +173,7 @@ def section(title, names, better):
 		if o and p:
 			verdicts[(mode, name)] = (mo / mp, verdict)
 		label = f"{name} [{mode}]" if name.startswith("exit.") else name
-		print(f"  {label:<32} {om:>8} {osp:>15} {pm:>8} {psp:>15} {ratio:>9}  {verdict}")
+		print(f"  {label:<32} {om:>8} {osp:>15} {pm:>8} {psp:>15} {ratio:>9} {best:>7}  {verdict}")
 
 def order(n):
 	kind = ["4k", "thp", "hugetlb", "4k-swapped", "4k-untagged"]
@@ -180,7 +192,8 @@ nb = max(boots.values())
 print(f"\n=== make bench: ours = build/linux, peer = build/peer (unmodified Debian 6.1); "
       f"{nb} VHE + {nb} nVHE boot(s) each, interleaved")
 print(f"    each boot's figure is the median of {reps} runs ({exit_reps} for exits); below: median over boots, "
-      f"spread = min..max over boots, ratio = ours/peer of the medians; QEMU TCG, not hardware")
+      f"spread = min..max over boots,\n    ours/peer = ratio of the medians, best = ratio of the best single runs "
+      f"(least disturbed by other jobs); QEMU TCG, not hardware")
 section("KVM_ARM_MTE_COPY_TAGS throughput, MiB of guest memory per second (higher is better); "
 	"copy.KIND.DIR.SIZE", copy, "higher")
 print("    4k = anonymous 4K pages, thp = MADV_HUGEPAGE 2M aligned, hugetlb = MAP_HUGETLB (at most 48 MiB),\n"
@@ -219,6 +232,9 @@ mx = [(k, verdicts[k]) for k in exits if k[1].endswith(".mte") and k in verdicts
 bad = [f"{k[1]} [{k[0]}] {v[0]:.2f}x" for k, v in mx if v[1] == "SLOWER"]
 if mx:
 	print(f"  MTE VM exit cost within noise of the peer (or lower): {'met' if not bad else 'NOT MET: ' + ', '.join(bad)}")
+if busy:
+	print(f"  note: other jobs competed for the CPU in {len(busy)} boot(s) (qemu cpu < 90%: "
+	      + ", ".join(busy) + "); medians may be off, compare the 'best' column")
 if problems:
 	print("\nproblems:")
 	for p in problems:
