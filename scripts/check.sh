@@ -70,5 +70,23 @@ for bt in "${boots[@]}"; do
 		"$b/list-$role-$mode.txt" "$b/tests"
 done
 
+# Debug kernels (KASAN, lockdep: scripts/check-debug.sh) cost one more
+# kernel build and boots about three times slower: CI runs the ours part
+# when the run so far left room for it (CHECK_DEBUG_BUDGET seconds, 1800),
+# elsewhere only on request (CHECK_DEBUG=yes, or make check-debug). When
+# it does not run, the summary shows it as skipped.
+debug=${CHECK_DEBUG:-auto}
+if [ "$debug" = auto ]; then
+	debug=no
+	[ "${CI:-}" = true ] && [ $(( $(date +%s) - t0 )) -lt "${CHECK_DEBUG_BUDGET:-1800}" ] &&
+		debug=yes
+fi
+if [ "$debug" = yes ]; then
+	stage "debug kernel (ours)" "$S/check-debug.sh" ours
+else
+	echo "=== debug kernel run: skipped (CHECK_DEBUG=$debug; make check-debug runs it)"
+	printf 'debug-kernel-run\tskip\t-\t0\n' > "$res/ours-debug-vhe.tsv"
+fi
+
 timings
 python3 "$S/summary.py" "$res"

@@ -16,7 +16,8 @@ import glob
 import os
 import sys
 
-ORDER = ["static", "ours-vhe", "ours-nvhe", "peer-vhe", "peer-nvhe", "base-vhe"]
+ORDER = ["static", "ours-vhe", "ours-nvhe", "peer-vhe", "peer-nvhe", "base-vhe",
+         "ours-debug-vhe", "ours-debug-nvhe", "peer-debug-vhe", "peer-debug-nvhe"]
 SHOW = {"pass": "ok", "fail": "FAIL", "skip": "skip", "timeout": "TIMEOUT"}
 HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 

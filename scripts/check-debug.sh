@@ -1,0 +1,44 @@
+#!/bin/bash
+# The reliability run on debug kernels (config/debug.config: KASAN,
+# lockdep, PROVE_RCU, DEBUG_VM, DEBUG_ATOMIC_SLEEP on top of the normal
+# fragment): build, boot VHE and nVHE, run the series' MTE selftests, the
+# demo VMM and the fuzz/race/stress tools. Any kernel splat in dmesg fails
+# the boot's "dmesg-clean" row.
+#   check-debug.sh [ours|peer ...]     (default: ours peer)
+# Results: build/results/LABEL-debug-MODE.tsv, read by scripts/summary.py.
+# make check calls it for "ours" in CI when its time budget allows (see
+# check.sh); make check-debug runs it on its own and prints the summary.
+set -uo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+b=$here/build
+S=$here/scripts
+roles=("$@")
+[ ${#roles[@]} -gt 0 ] || roles=(ours peer)
+
+# KASAN and lockdep under TCG: about three times slower than std.
+tests=(mte_test mte_copy_tags mte-migrate mte-fuzz mte-stress)
+rc=0
+for role in "${roles[@]}"; do
+	case "$role" in
+	ours) tree=$b/linux ;;
+	peer) tree=$b/peer ;;
+	*) echo "check-debug: unknown kernel '$role'" >&2; exit 2 ;;
+	esac
+	echo "=== build $role debug kernel"
+	"$S/build-kernel.sh" "$tree" debug >/dev/null || { rc=1; continue; }
+	for mode in vhe nvhe; do
+		list=$b/list-$role-debug-$mode.txt
+		"$S/test-list.sh" "$role" "$mode" "$b/tests" | head -2 > "$list"
+		for t in "${tests[@]}"; do
+			[ -x "$b/tests/$t" ] || continue
+			tmo=$(awk -v t="$t" '$1 == t {print $2 * 3}' "$here/testbed/tests.txt")
+			args=$(awk -v t="$t" '$1 == t {for (i = 4; i <= NF; i++) printf " %s", $i}' \
+				"$here/testbed/tests.txt")
+			echo "$t ${tmo:-1800} /tests/$t$args" >> "$list"
+		done
+		echo "=== run $role-debug/$mode"
+		"$S/run-vm.sh" "$role-debug" "$tree/.o-debug/arch/arm64/boot/Image" \
+			"$mode" "$list" "$b/tests" || rc=1
+	done
+done
+exit $rc
