@@ -6,7 +6,7 @@
 SHELL := /bin/bash
 S := scripts
 
-.PHONY: all demo check setup tree kernels tests run static bisect series apply clean distclean bench
+.PHONY: all demo check setup tree kernels tests run static bisect series apply clean distclean bench profile
 
 all: demo
 
@@ -56,3 +56,8 @@ distclean:
 # guest MTE benchmarks, our kernel against the peer (see README.md)
 bench: tree
 	$(S)/bench.sh
+
+# instruction profile by kernel symbol of COPY_TAGS and of a guest exit,
+# our kernel against the peer, with a QEMU TCG plugin (see README.md)
+profile: tree
+	$(S)/profile.sh

@@ -24,11 +24,14 @@ append="console=ttyAMA0 panic=-1 oops=panic rdinit=/init loglevel=4"
 limit=$(awk '$1 !~ /^#/ && NF >= 3 {s += $2} END {print s + 300}' "$list")
 
 start=$(date +%s)
+# QEMU_EXTRA: optional extra QEMU arguments, appended to the command line
+# (word-split; scripts/profile.sh passes -plugin this way).
+# shellcheck disable=SC2086
 timeout -s KILL "$limit" qemu-system-aarch64 \
 	-machine virt,virtualization=on,mte=on,gic-version=3 \
 	-cpu max,pauth-impdef=on -smp 2 -m 2G \
 	-nographic -no-reboot -monitor none -serial stdio -nic none \
-	-kernel "$image" -initrd "$cpio" -append "$append" \
+	-kernel "$image" -initrd "$cpio" -append "$append" ${QEMU_EXTRA:-} \
 	</dev/null >"$con" 2>&1
 qrc=$?
 secs=$(( $(date +%s) - start ))
