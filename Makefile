@@ -6,7 +6,7 @@
 SHELL := /bin/bash
 S := scripts
 
-.PHONY: all demo check setup tree kernels tests run static bisect series apply clean distclean bench profile
+.PHONY: all demo check setup tree kernels tests run static bisect series apply clean distclean bench profile check-debug
 
 all: demo
 
@@ -36,6 +36,13 @@ static: tree
 # build every patch of the series on its own (bisectability)
 bisect: tree
 	$(S)/bisect-build.sh
+
+# the reliability run on debug kernels (KASAN, lockdep), ours and peer:
+# MTE selftests, demo VMM, fuzz/race/stress tools; a dmesg splat fails
+check-debug: tree tests
+	rm -rf build/results && mkdir -p build/results
+	$(S)/check-debug.sh
+	python3 $(S)/summary.py build/results
 
 # --- working on the series ---
 # regenerate patches/ (cover letter, numbered patches, series) from the
