@@ -38,6 +38,13 @@ for p in "$here"/patches/[0-9]*.patch; do
 	fi
 done
 
+# The base side of the comparison needs a configured base object tree
+# (make check builds it before this; make static on its own may not have).
+for t in "$tree" "$here/build/base"; do
+	[ -f "$t/.o-std/.config" ] ||
+		"$here/scripts/build-kernel.sh" "$t" std >/dev/null || exit 1
+done
+
 # Files the series touches that this config compiles.
 files=$(git -C "$tree" diff --name-only base..master -- '*.c' | grep -v '^tools/' || true)
 for f in $files; do
