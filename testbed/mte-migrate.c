@@ -46,23 +46,7 @@
 #include <unistd.h>
 #include <linux/kvm.h>
 
-#ifndef KVM_CAP_ARM_MTE
-#define KVM_CAP_ARM_MTE		205
-#endif
-#ifndef KVM_ARM_TAGS_TO_GUEST
-struct kvm_arm_copy_mte_tags {
-	__u64 guest_ipa;
-	__u64 length;
-	void *addr;
-	__u64 flags;
-	__u64 reserved[2];
-};
-#define KVM_ARM_TAGS_TO_GUEST	0
-#define KVM_ARM_TAGS_FROM_GUEST	1
-#define KVM_ARM_MTE_COPY_TAGS	_IOR(KVMIO, 0xb4, struct kvm_arm_copy_mte_tags)
-#endif
-
-#define KSFT_SKIP	4
+#include "kvm-mte-uapi.h"
 
 /*
  * Guest physical layout, shared with the guest code (plain numbers: they
