@@ -63,6 +63,7 @@
 #include <linux/kvm.h>
 
 #include "kvm-mte-uapi.h"
+#include "tap.h"
 
 #define PG		4096UL
 #define TPP		256UL		/* tag bytes per page */
@@ -106,27 +107,7 @@ static void fill_random(uint8_t *p, size_t n)
 		*p++ = rnd();
 }
 
-/* ---- TAP ---- */
-static int test_no, failed_tests;
-
-static void result(int ok, const char *name, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void result(int ok, const char *name, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("%s %d %s", ok ? "ok" : "not ok", ++test_no, name);
-	if (fmt) {
-		printf(" # ");
-		va_start(ap, fmt);
-		vprintf(fmt, ap);
-		va_end(ap);
-	}
-	printf("\n");
-	if (!ok)
-		failed_tests++;
-}
-
+/* ---- TAP: tap.h ---- */
 static double now_s(void)
 {
 	struct timespec ts;

@@ -54,6 +54,7 @@
 #include <linux/kvm.h>
 
 #include "kvm-mte-uapi.h"
+#include "tap.h"
 
 #define PG		4096UL
 #define TPP		256UL
@@ -75,7 +76,7 @@
 extern const unsigned char guest_start[], guest_end[];
 
 /* ---- helpers ---- */
-static int kvm_fd, test_no, failed_tests;
+static int kvm_fd;
 static uint64_t seed;
 
 static uint64_t mix(uint64_t z)
@@ -104,24 +105,6 @@ static double now_s(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static void result(int ok, const char *name, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void result(int ok, const char *name, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("%s %d %s", ok ? "ok" : "not ok", ++test_no, name);
-	if (fmt) {
-		printf(" # ");
-		va_start(ap, fmt);
-		vprintf(fmt, ap);
-		va_end(ap);
-	}
-	printf("\n");
-	if (!ok)
-		failed_tests++;
 }
 
 static void die(const char *what)
