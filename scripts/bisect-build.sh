@@ -1,6 +1,7 @@
 #!/bin/bash
 # Build every patch of the series on its own (bisectability), in the
-# worktree build/bisect. Writes patches/bisect.ok (a hash of base/ and
+# worktree build/bisect: the kernel, and the KVM selftests after every
+# patch that touches them. Writes patches/bisect.ok (a hash of base/ and
 # patches/) when all build; with --if-changed, does nothing when that
 # stamp matches the current series.
 set -euo pipefail
@@ -26,6 +27,30 @@ for c in $commits; do
 	if grep -q 'warning:' "$here/build/logs/bisect-$i.log"; then
 		echo "bisect: patch $i builds with warnings; see build/logs/bisect-$i.log"; exit 1
 	fi
+	# A patch that touches the KVM selftests must leave them building too
+	# (with -k: vgic_init and dirty_log_test never build in this tree).
+	git -C "$wt" diff --quiet "$c~1" "$c" -- tools/testing/selftests/kvm && continue
+	log=$here/build/logs/bisect-$i-selftests.log
+	{
+		make -s -C "$wt" O="$wt/.o-std" ARCH=arm64 headers
+		make -k -C "$wt/tools/testing/selftests" O="$wt/.o-std" TARGETS=kvm \
+			ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- \
+			CC="ccache aarch64-linux-gnu-gcc" -j"$(nproc)"
+	} > "$log" 2>&1 || true
+	# compiler diagnostics outside the two, and any of the patch's tests
+	# that did not link
+	bad=$(grep -E '^[^ :]+\.[ch]:[0-9]+:[0-9]+: (warning|error):' "$log" |
+		grep -v -E '(^|/)(vgic_init|dirty_log_test)\.c:' || true)
+	for t in $(git -C "$wt" show --format= --name-only "$c" -- 'tools/testing/selftests/kvm/aarch64/*.c'); do
+		[ -x "$wt/.o-std/kselftest/kvm/aarch64/$(basename "$t" .c)" ] ||
+			bad="$bad${bad:+ }$(basename "$t" .c) not built"
+	done
+	if [ -n "$bad" ]; then
+		echo "bisect: patch $i: the KVM selftests do not build cleanly; see $log"
+		echo "$bad" | head -5
+		exit 1
+	fi
+	echo "bisect: [$i] KVM selftests build"
 done
 echo "$hash" > "$stamp"
 echo "bisect: all $i patches build"

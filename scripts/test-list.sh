@@ -25,11 +25,18 @@ echo "kvm-cap-arm-mte 60 /tests/kvm-cap 205 $cap"
 # NAME TIMEOUT MODES [ARGS...] from testbed/tests.txt
 grep -v '^#' "$here/testbed/tests.txt" | while read -r name tmo modes args; do
 	[ -n "$name" ] || continue
-	case "$modes" in
-	all) ;;
-	ours-vhe) [ "$mode" = vhe ] && [ "$role" = ours ] || continue ;;
-	*) echo "test-list: bad MODES '$modes' for $name" >&2; exit 1 ;;
-	esac
+	match=
+	IFS=, read -ra pats <<<"$modes"
+	for pat in "${pats[@]}"; do
+		[ "$pat" = all ] && pat='*-*'
+		case "$pat" in
+		ours-*|peer-*|base-*|'*-'*) ;;
+		*) echo "test-list: bad MODES '$modes' for $name" >&2; exit 1 ;;
+		esac
+		# shellcheck disable=SC2254
+		case "$role-$mode" in $pat) match=1 ;; esac
+	done
+	[ -n "$match" ] || continue
 	[ -x "$tests/$name" ] || { echo "$name 10 echo missing binary $name; exit 1"; continue; }
 	echo "$name $tmo /tests/$name $args"
 done
