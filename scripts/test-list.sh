@@ -5,38 +5,50 @@
 # expectation about KVM_CAP_ARM_MTE differs: the peer (unmodified Debian)
 # has it, base (removal patch applied) must not, ours has it once the series
 # defines it.
+# Fails (status 1, a message on stderr) when testbed/tests.txt is invalid
+# (see tests_txt in scripts/lib.sh) or when a binary this boot needs is
+# not in TESTS_DIR; the list is still printed then, and the VM's init
+# reports such a test as missing, a failure.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=scripts/lib.sh
+. "$here/scripts/lib.sh"
 role=$1 mode=$2 tests=$3
+boot=$role-$mode
+
+case " $HARNESS_BOOTS " in
+*" $boot "*) ;;
+*) echo "test-list: no boot $boot (boots: $HARNESS_BOOTS)" >&2; exit 1 ;;
+esac
+entries=$(tests_txt "$here/testbed/tests.txt") ||
+	{ echo "test-list: testbed/tests.txt is invalid" >&2; exit 1; }
 
 case "$role" in
 peer) cap=present ;;
 base) cap=absent ;;
 ours)
-	if grep -q 'define KVM_CAP_ARM_MTE' "$here/build/linux/include/uapi/linux/kvm.h"; then
+	if grep -qs 'define KVM_CAP_ARM_MTE' "$here/build/linux/include/uapi/linux/kvm.h"; then
 		cap=present
 	else
 		cap=absent
 	fi ;;
 esac
 
-echo "kvm-mode 60 /tests/kvm-mode $mode"
-echo "kvm-cap-arm-mte 60 /tests/kvm-cap 205 $cap"
-# NAME TIMEOUT MODES [ARGS...] from testbed/tests.txt
-grep -v '^#' "$here/testbed/tests.txt" | while read -r name tmo modes args; do
-	[ -n "$name" ] || continue
-	match=
-	IFS=, read -ra pats <<<"$modes"
-	for pat in "${pats[@]}"; do
-		[ "$pat" = all ] && pat='*-*'
-		case "$pat" in
-		ours-*|peer-*|base-*|'*-'*) ;;
-		*) echo "test-list: bad MODES '$modes' for $name" >&2; exit 1 ;;
-		esac
-		# shellcheck disable=SC2254
-		case "$role-$mode" in $pat) match=1 ;; esac
-	done
-	[ -n "$match" ] || continue
-	[ -x "$tests/$name" ] || { echo "$name 10 echo missing binary $name; exit 1"; continue; }
-	echo "$name $tmo /tests/$name $args"
+missing=()
+for t in $HARNESS_TOOLS; do
+	[ -f "$tests/$t" ] && [ -s "$tests/$t" ] || missing+=("$t")
 done
+entry() {	# entry NAME TIMEOUT BINARY ARGS
+	[ -f "$tests/$3" ] && [ -s "$tests/$3" ] || missing+=("$3")
+	echo "$1 $2 /tests/$3${4:+ $4}"
+}
+entry kvm-mode 60 kvm-mode "$mode"
+entry kvm-cap-arm-mte 60 kvm-cap "205 $cap"
+while read -r name tmo b args; do
+	if [ "$b" = "$boot" ]; then entry "$name" "$tmo" "$name" "$args"; fi
+done <<<"$entries"
+
+if [ "${#missing[@]}" -gt 0 ]; then
+	echo "test-list: $boot: not in $tests: ${missing[*]} (scripts/build-tests.sh builds them)" >&2
+	exit 1
+fi

@@ -1,0 +1,62 @@
+# shellcheck shell=bash
+# Helpers shared by the test harness scripts (sourced, not run):
+# scripts/test-list.sh, scripts/build-tests.sh, scripts/harness-selftest.sh.
+
+# The VM boots of make check, as ROLE-MODE (ROLE ours|peer|base, MODE
+# vhe|nvhe; scripts/check.sh runs them, base only when the series is not
+# empty; check-debug.sh boots ours and peer with the same lists). Every
+# MODES pattern of testbed/tests.txt must match at least one of them.
+# shellcheck disable=SC2034 # used by the scripts that source this file
+HARNESS_BOOTS="ours-vhe peer-vhe ours-nvhe peer-nvhe base-vhe"
+
+# Binaries in build/tests that every boot needs besides the tests of
+# testbed/tests.txt: init runs mte-selfcheck first, and test-list.sh puts
+# kvm-mode and kvm-cap at the head of every list.
+# shellcheck disable=SC2034
+HARNESS_TOOLS="mte-selfcheck kvm-mode kvm-cap"
+
+# tests_txt FILE: check a tests.txt (format in its header) and print its
+# entries, one line per boot of HARNESS_BOOTS that each runs in:
+#   NAME TIMEOUT ROLE-MODE [ARGS...]
+# A malformed line, a MODES pattern that matches no boot, or a test given
+# twice for one boot is an error: messages on stderr, status 1, no output.
+tests_txt() {
+	local file=$1 n=0 bad=0 line name tmo modes args pat boot hit
+	local -A seen=()
+	local -a pats=() rows=()
+	while IFS= read -r line || [ -n "$line" ]; do
+		n=$((n + 1))
+		read -r name tmo modes args <<<"$line"
+		case "$name" in '' | '#'*) continue ;; esac
+		if [ -z "$modes" ] || ! [[ $tmo =~ ^[1-9][0-9]*$ ]]; then
+			echo "$file:$n: expected NAME TIMEOUT MODES [ARGS...]: $line" >&2
+			bad=1
+			continue
+		fi
+		IFS=, read -ra pats <<<"$modes"
+		for pat in "${pats[@]}"; do
+			[ "$pat" = all ] && pat='*'
+			hit=
+			for boot in $HARNESS_BOOTS; do
+				# shellcheck disable=SC2254
+				case "$boot" in $pat) hit=1 ;; *) continue ;; esac
+				case "${seen[$name $boot]:-}" in
+				'') ;;
+				"$n") continue ;;
+				*)
+					echo "$file:$n: $name runs in $boot already (line ${seen[$name $boot]})" >&2
+					bad=1
+					continue ;;
+				esac
+				seen[$name $boot]=$n
+				rows+=("$name $tmo $boot${args:+ $args}")
+			done
+			if [ -z "$hit" ]; then
+				echo "$file:$n: MODES pattern '$pat' of $name matches no boot (boots: $HARNESS_BOOTS)" >&2
+				bad=1
+			fi
+		done
+	done <"$file"
+	[ "$bad" = 0 ] || return 1
+	[ "${#rows[@]}" = 0 ] || printf '%s\n' "${rows[@]}"
+}
