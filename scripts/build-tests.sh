@@ -6,23 +6,50 @@
 #   - the test bed's own helpers in testbed/*.c
 # Output: build/tests/ (flat directory of executables).
 #   build-tests.sh TREE
+# Fails when testbed/tests.txt is invalid, or when a binary that a boot's
+# list needs (every test of tests.txt, for any boot, and the tools in
+# HARNESS_TOOLS of scripts/lib.sh) was not built by this run: the selftest
+# executables of earlier builds are removed first, so one that no longer
+# links is missing, not stale. build/tests is then removed too.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=scripts/lib.sh
+. "$here/scripts/lib.sh"
 tree=$(cd "$1" && pwd)
 out=$tree/.o-std
 dest=$here/build/tests
+log=$here/build/logs/selftests-build.log
+ks=$out/kselftest
 export ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-
 cc=${CROSS_COMPILE}gcc
+
+entries=$(tests_txt "$here/testbed/tests.txt") ||
+	{ echo "build-tests: testbed/tests.txt is invalid" >&2; exit 1; }
+# shellcheck disable=SC2046,SC2086
+need=$(printf '%s\n' $HARNESS_TOOLS $(awk '{print $1}' <<<"$entries") | sort -u)
+
+# selftest_bins: the executables of the kselftest output directories
+selftest_bins() {
+	local f
+	for f in "$ks"/kvm/aarch64/* "$ks"/kvm/* "$ks"/arm64/mte/*; do
+		[ -f "$f" ] && [ -x "$f" ] || continue
+		case "$f" in *.o|*.a|*.d) continue ;; esac
+		echo "$f"
+	done
+}
+selftest_bins | xargs -r -d '\n' rm -f
 
 make -s -C "$tree" O="$out" headers >/dev/null
 mkdir -p "$here/build/logs"
 # -k: two KVM selftests of the Debian 6.1.192 tree do not build at all
 # (vgic_init needs tools/include/linux/bitfield.h, dirty_log_test calls
-# TEST_ASSERT_EQ; both stable backports of later tests). The rest must.
+# TEST_ASSERT_EQ; both stable backports of later tests). The rest must:
+# every binary in $need is checked below.
+mrc=0
 make -k -C "$tree/tools/testing/selftests" O="$out" \
 	TARGETS="kvm arm64" ARM64_SUBTARGETS=mte \
 	CC="ccache $cc" USERLDFLAGS=-static -j"$(nproc)" \
-	> "$here/build/logs/selftests-build.log" 2>&1 || true
+	> "$log" 2>&1 || mrc=$?
 
 # A compiler diagnostic in a selftest file the series adds or changes
 # fails the build (the selftests' Makefiles do not use -Werror; the
@@ -30,7 +57,7 @@ make -k -C "$tree/tools/testing/selftests" O="$out" \
 ours=$(git -C "$tree" diff --name-only base HEAD -- tools/testing/selftests 2>/dev/null |
 	grep -E '\.[ch]$' | xargs -r -n1 basename | sed 's/\./\\./g' | paste -sd'|' || true)
 if [ -n "$ours" ] &&
-	grep -E '^[^ :]+\.[ch]:[0-9]+:[0-9]+: (warning|error):' "$here/build/logs/selftests-build.log" |
+	grep -E '^[^ :]+\.[ch]:[0-9]+:[0-9]+: (warning|error):' "$log" |
 	grep -E "(^|/)($ours):"; then
 	echo "build-tests: the series' selftests build with warnings; see build/logs/selftests-build.log" >&2
 	exit 1
@@ -38,24 +65,26 @@ fi
 
 rm -rf "$dest.new"
 mkdir -p "$dest.new"
-ks=$out/kselftest
-for f in "$ks"/kvm/aarch64/* "$ks"/kvm/*; do
-	[ -f "$f" ] && [ -x "$f" ] || continue
-	case "$f" in *.o|*.a|*.d) continue ;; esac
-	cp "$f" "$dest.new/$(basename "$f")"
-done
-for f in "$ks"/arm64/mte/*; do
-	[ -f "$f" ] && [ -x "$f" ] || continue
-	case "$f" in *.o|*.a|*.d) continue ;; esac
-	cp "$f" "$dest.new/mte-$(basename "$f")"
+selftest_bins | while IFS= read -r f; do
+	case "$f" in
+	"$ks"/arm64/mte/*) cp "$f" "$dest.new/mte-$(basename "$f")" ;;
+	*) cp "$f" "$dest.new/$(basename "$f")" ;;
+	esac
 done
 for s in "$here"/testbed/*.sh; do
-	cp "$s" "$dest.new/$(basename "$s" .sh)"
+	install -m 755 "$s" "$dest.new/$(basename "$s" .sh)"
 done
 for src in "$here"/testbed/*.c; do
 	ccache "$cc" -static -O2 -Wall -Werror -march=armv8.5-a+memtag -isystem "$out/usr/include" \
 		-o "$dest.new/$(basename "$src" .c)" "$src"
 done
+missing=$(for n in $need; do [ -f "$dest.new/$n" ] && [ -s "$dest.new/$n" ] || echo "$n"; done)
+if [ -n "$missing" ]; then
+	echo "build-tests: not built (make -k exited $mrc; see $log): ${missing//$'\n'/ }" >&2
+	grep -E -e '\*\*\*|error:|undefined reference' "$log" | head -n 10 | sed 's/^/   | /' >&2 || true
+	rm -rf "$dest.new" "$dest"
+	exit 1
+fi
 rm -rf "$dest"
 mv "$dest.new" "$dest"
 ls "$dest" | wc -l
