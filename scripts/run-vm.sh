@@ -4,6 +4,7 @@
 # MODE: vhe | nvhe (kvm-arm.mode=nvhe). Writes
 #   build/logs/LABEL-MODE.console   the whole serial console
 #   build/results/LABEL-MODE.tsv    NAME<TAB>pass|fail|skip|timeout<TAB>SECONDS
+#                                   <TAB>NSUB[<TAB>NOTE] (scripts/parse-console.sh)
 # A VM that panics, hangs or never reaches the end of its list is a failure
 # with the console tail shown.
 set -uo pipefail
@@ -37,29 +38,9 @@ qrc=$?
 secs=$(( $(date +%s) - start ))
 tr -d '\r' < "$con" > "$con.tmp" && mv "$con.tmp" "$con"
 
-# Rows: NAME STATUS SECONDS NSUB. A test that prints kselftest TAP also
-# gets one row per subtest: NAME/SUBTEST STATUS - sub.
-awk -v qrc="$qrc" -v secs="$secs" '
-	/^@@BEGIN / { cur = $2; nsub = 0; next }
-	cur != "" && /^(not )?ok [0-9]+ / {
-		line = $0; st = (line ~ /^not ok/) ? "fail" : "pass"
-		sub(/^(not )?ok [0-9]+ /, "", line)
-		if (line ~ /# *(SKIP|skip)/) st = "skip"
-		sub(/ *#.*$/, "", line); gsub(/\t/, " ", line)
-		printf "%s/%s\t%s\t-\tsub\n", cur, line, st; nsub++; next
-	}
-	/^@@END / {
-		rc = $3; st = (rc == "0") ? "pass" : (rc == "4") ? "skip" : (rc == "timeout") ? "timeout" : "fail"
-		printf "%s\t%s\t%s\t%d\n", $2, st, $4, nsub; cur = ""; next
-	}
-	/^@@ABORT/ { abort = $0 }
-	/^@@DONE/ { done = 1 }
-	END {
-		if (cur != "") printf "%s\tfail\t-\n", cur
-		if (abort != "") printf "emulator-selfcheck\tfail\t-\n"
-		else if (!done) printf "vm-completed\tfail\t%s\n", secs
-		else printf "vm-completed\tpass\t%s\n", secs
-	}' "$con" > "$tsv"
+# Rows (format, and what fails a row: scripts/parse-console.sh): every
+# entry of LIST gives exactly one row, a missing or repeated one a failure.
+"$here/scripts/parse-console.sh" "$con" "$list" "$qrc" "$secs" > "$tsv" || exit 1
 
 if grep -q '^@@ABORT' "$con"; then
 	echo "!! $label/$mode: $(grep '^@@ABORT' "$con" | sed 's/^@@ABORT //')" >&2
