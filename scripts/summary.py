@@ -2,16 +2,26 @@
 """Print the result table of a check run and the closing count line.
 
 Reads build/results/*.tsv, one file per column (LABEL-MODE for VM boots,
-'static' for the static checks), rows NAME<TAB>STATUS<TAB>SECONDS<TAB>NSUB.
-Rows whose NSUB is 'sub' are kselftest subtests (NAME is BINARY/SUBTEST).
+'static' for the static checks), rows NAME<TAB>STATUS<TAB>SECONDS<TAB>NSUB
+[<TAB>NOTE] (format: scripts/parse-console.sh). Rows whose NSUB is 'sub'
+are kselftest subtests (NAME is BINARY/SUBTEST).
 
 Counting: a test binary that printed TAP subtests counts one result per
-subtest (plus one failure if it crashed or timed out with no failing
-subtest); other tests count once. Failures of the peer listed in
-testbed/peer-known.txt are expected findings about the unmodified kernel:
-they are shown and counted apart ("known peer failures"), not as failed.
+subtest, plus one failure of its own when it timed out, when its exit is
+not explained by failed subtests (a NOTE: a crash, TAP cut short) or when
+it failed with no failing subtest; other tests count once. Any status other
+than pass and skip is a failure.
+
+Failures of the peer listed in testbed/peer-known.txt are expected findings
+about the unmodified kernel: they are shown and counted apart ("known peer
+failures"), not as failed. An entry of that file that passes on the peer
+(and fails on no peer boot) is stale: reported and counted as failed.
+
+Skips on our kernel (columns ours-*) fail unless testbed/expected-skips.txt
+lists them with a reason; on the peer and the base kernel a skip is a skip.
 Exit status 1 if anything failed.
 """
+import fnmatch
 import glob
 import os
 import sys
@@ -20,22 +30,51 @@ ORDER = ["static", "ours-vhe", "ours-nvhe", "peer-vhe", "peer-nvhe", "base-vhe",
          "ours-debug-vhe", "ours-debug-nvhe", "peer-debug-vhe", "peer-debug-nvhe"]
 SHOW = {"pass": "ok", "fail": "FAIL", "skip": "skip", "timeout": "TIMEOUT"}
 HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+KNOWN = "testbed/peer-known.txt"
+EXPECTED_SKIPS = "testbed/expected-skips.txt"
 
 
-def load_known():
+def entries(rel):
+    """(line number, first word, rest) of each entry of a testbed file."""
+    path = os.path.join(HERE, rel)
+    if not os.path.exists(path):
+        return
+    for n, line in enumerate(open(path), 1):
+        line = line.strip()
+        if line and not line.startswith("#"):
+            first, _, rest = line.partition(" ")
+            yield n, first, rest.strip()
+
+
+def load_known(errors):
     known = {}
-    path = os.path.join(HERE, "testbed", "peer-known.txt")
-    if os.path.exists(path):
-        for line in open(path):
-            line = line.strip()
-            if line and not line.startswith("#"):
-                name, _, why = line.partition(" ")
-                known[name] = why.strip()
+    for n, name, why in entries(KNOWN):
+        if not why:
+            errors.append("%s:%d: %s has no reason" % (KNOWN, n, name))
+        known[name] = why
     return known
 
 
+def load_expected_skips(errors):
+    """[(boot pattern, name pattern, reason)] from BOOT:NAME REASON lines."""
+    skips = []
+    for n, pat, why in entries(EXPECTED_SKIPS):
+        boot, sep, name = pat.partition(":")
+        if not sep or not boot or not name or not why:
+            errors.append("%s:%d: expected BOOT:NAME REASON" % (EXPECTED_SKIPS, n))
+            continue
+        skips.append((boot, name, why))
+    return skips
+
+
+def is_fail(st):
+    return st not in ("pass", "skip")
+
+
 def main(resdir):
-    known = load_known()
+    errors = []
+    known = load_known(errors)
+    exp_skips = load_expected_skips(errors)
     cols = {}
     for path in glob.glob(os.path.join(resdir, "*.tsv")):
         col = os.path.basename(path)[:-4]
@@ -44,12 +83,12 @@ def main(resdir):
             f = line.rstrip("\n").split("\t")
             if len(f) < 2:
                 continue
-            f += [""] * (4 - len(f))
+            f += [""] * (5 - len(f))
             if f[3] == "sub":
                 binary = f[0].split("/", 1)[0]
                 subs.setdefault(binary, []).append((f[0], f[1]))
             else:
-                tests[f[0]] = (f[1], f[2])
+                tests[f[0]] = (f[1], f[2], f[4])
         cols[col] = (tests, subs)
     names = sorted(cols, key=lambda c: (ORDER.index(c) if c in ORDER else 99, c))
     rows = []
@@ -60,16 +99,29 @@ def main(resdir):
     width = max([len(t) for t in rows] + [10])
     counts = {"pass": 0, "fail": 0, "skip": 0, "xfail": 0}
     failures, xfails = [], []
+    cell_fails = {}     # (col, test) -> [failed, known]
 
-    def count(col, name, st):
-        key = "fail" if st in ("fail", "timeout") else st
-        if key == "fail" and col.startswith("peer") and name in known:
+    def count(col, binary, name, st, note=""):
+        cf = cell_fails.setdefault((col, binary), [0, 0])
+        if st == "pass":
+            counts["pass"] += 1
+        elif st == "skip":
+            if col.startswith("ours-") and not any(
+                    fnmatch.fnmatchcase(col, b) and fnmatch.fnmatchcase(name, n)
+                    for b, n, _ in exp_skips):
+                counts["fail"] += 1
+                cf[0] += 1
+                failures.append((col, name, "skip, not in " + EXPECTED_SKIPS))
+            else:
+                counts["skip"] += 1
+        elif col.startswith("peer") and name in known:
             counts["xfail"] += 1
+            cf[1] += 1
             xfails.append((col, name, known[name]))
-            return
-        counts[key] += 1
-        if key == "fail":
-            failures.append((col, name, st))
+        else:
+            counts["fail"] += 1
+            cf[0] += 1
+            failures.append((col, name, st + (" (%s)" % note if note else "")))
 
     print("--- results (cells: result, seconds under emulation, passed/subtests)")
     print("  " + "test".ljust(width) + "".join(c.rjust(17) for c in names))
@@ -80,26 +132,74 @@ def main(resdir):
             if t not in tests:
                 line += "-".rjust(17)
                 continue
-            st, secs = tests[t]
-            cell = SHOW.get(st, st)
+            st, secs, note = tests[t]
+            sl = subs.get(t, [])
+            for sname, sst in sl:
+                count(c, t, sname, sst)
+            if not sl or (is_fail(st) and (st == "timeout" or note or
+                                           not any(is_fail(s) for _, s in sl))):
+                count(c, t, t, st, note)
+            failed, xfailed = cell_fails.get((c, t), [0, 0])
+            word = SHOW.get(st, st.upper())
+            if failed and st == "skip" and not sl:
+                word = "SKIP"
+            elif failed and not is_fail(st):
+                word = "FAIL"
+            elif xfailed and not failed:
+                word = "known"
+            cell = word
             if secs and secs != "-":
                 cell += " " + secs
-            sl = subs.get(t, [])
-            if sl and st == "fail" and c.startswith("peer") and all(
-                    s != "fail" or n in known for n, s in sl):
-                cell = "known" + cell[len(SHOW["fail"]):]
             if sl:
                 cell += " %d/%d" % (sum(1 for _, s in sl if s == "pass"), len(sl))
-                for sname, sst in sl:
-                    count(c, sname, sst)
-                if st in ("fail", "timeout") and not any(s == "fail" for _, s in sl):
-                    count(c, t, st)
-            else:
-                count(c, t, st)
             line += cell.rjust(17)
         print(line)
+
+    # known entries that pass on the peer, and fail on no peer boot
+    passes, fails = {}, {}
+    for c in names:
+        if not c.startswith("peer"):
+            continue
+        tests, subs = cols[c]
+        results = [(t, v[0]) for t, v in tests.items()]
+        results += [r for sl in subs.values() for r in sl]
+        for name, st in results:
+            if name in known:
+                if st == "pass":
+                    passes.setdefault(name, []).append(c)
+                elif is_fail(st):
+                    fails.setdefault(name, []).append(c)
+    stale = [(name, passes[name]) for name in known
+             if name in passes and name not in fails]
+
+    # expected skips that did not happen where they apply (not a failure)
+    unused = []
+    for b, n, _ in exp_skips:
+        ran, skipped = [], False
+        for c in names:
+            if not fnmatch.fnmatchcase(c, b):
+                continue
+            tests, subs = cols[c]
+            results = [(t, v[0]) for t, v in tests.items()]
+            results += [r for sl in subs.values() for r in sl]
+            for name, st in results:
+                if fnmatch.fnmatchcase(name, n):
+                    skipped |= st == "skip"
+                    ran.append(c)
+        if ran and not skipped:
+            unused.append(("%s:%s" % (b, n), ran))
+
     for c, t, why in xfails:
         print("  known peer failure: %s on %s: %s" % (t, c, why))
+    for name, where in stale:
+        print("  stale known entry: %s (passes on %s)" % (name, ", ".join(where)))
+        counts["fail"] += 1
+    for pat, where in unused:
+        print("  expected skip did not happen: %s (ran on %s)"
+              % (pat, ", ".join(sorted(set(where), key=where.index))))
+    for e in errors:
+        print("  FAILED: " + e)
+        counts["fail"] += 1
     for c, t, st in failures:
         log = "build/logs/%s.console" % c if c != "static" else "build/logs/static/"
         print("  FAILED: %s on %s: %s (see %s)" % (t, c, st, log))
