@@ -8,6 +8,12 @@
 # MODES pattern of testbed/tests.txt must match at least one of them.
 # shellcheck disable=SC2034 # used by the scripts that source this file
 HARNESS_BOOTS="ours-vhe peer-vhe ours-nvhe peer-nvhe base-vhe"
+# Boots of the 64 KiB-page kernels (make configs builds them): VHE only,
+# ours and the peer. A MODES pattern reaches them only when it names them
+# ("*-vhe64k"): "all", "ours-*" or "*-vhe" do not, so that only the tests
+# chosen for them run there.
+# shellcheck disable=SC2034
+HARNESS_BOOTS_64K="ours-vhe64k peer-vhe64k"
 
 # Binaries in build/tests that every boot needs besides the tests of
 # testbed/tests.txt: init runs mte-selfcheck first, and test-list.sh puts
@@ -37,7 +43,8 @@ tests_txt() {
 		for pat in "${pats[@]}"; do
 			[ "$pat" = all ] && pat='*'
 			hit=
-			for boot in $HARNESS_BOOTS; do
+			for boot in $HARNESS_BOOTS $HARNESS_BOOTS_64K; do
+				case "$boot:$pat" in *64k:*64k*|*[!k]:*) ;; *) continue ;; esac
 				# shellcheck disable=SC2254
 				case "$boot" in $pat) hit=1 ;; *) continue ;; esac
 				case "${seen[$name $boot]:-}" in
@@ -52,7 +59,7 @@ tests_txt() {
 				rows+=("$name $tmo $boot${args:+ $args}")
 			done
 			if [ -z "$hit" ]; then
-				echo "$file:$n: MODES pattern '$pat' of $name matches no boot (boots: $HARNESS_BOOTS)" >&2
+				echo "$file:$n: MODES pattern '$pat' of $name matches no boot (boots: $HARNESS_BOOTS $HARNESS_BOOTS_64K)" >&2
 				bad=1
 			fi
 		done

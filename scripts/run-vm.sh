@@ -1,7 +1,7 @@
 #!/bin/bash
 # Boot one kernel under QEMU (TCG) at EL2 and run a test list inside it.
 #   run-vm.sh LABEL IMAGE MODE LIST TESTS_DIR
-# MODE: vhe | nvhe (kvm-arm.mode=nvhe). Writes
+# MODE: vhe | nvhe (kvm-arm.mode=nvhe) | vhe64k (VHE, a 64K-page IMAGE). Writes
 #   build/logs/LABEL-MODE.console   the whole serial console
 #   build/results/LABEL-MODE.tsv    NAME<TAB>pass|fail|skip|timeout<TAB>SECONDS
 #                                   <TAB>NSUB[<TAB>NOTE] (scripts/parse-console.sh)

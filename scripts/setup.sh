@@ -16,7 +16,7 @@ have_all() {
 		dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
 			grep -q 'install ok installed' || return 1
 	done
-	qemu_ok && busybox_ok
+	qemu_ok && busybox_ok && debconfig_ok
 }
 
 qemu_ok() {
@@ -27,6 +27,10 @@ qemu_ok() {
 
 BUSYBOX_DIR=${BUSYBOX_DIR:-$(cd "$(dirname "$0")/.." && pwd)/build/deps/busybox-arm64}
 busybox_ok() { [ -x "$BUSYBOX_DIR/bin/busybox" ]; }
+# Debian's own arm64 kernel config (package linux-config-6.1 of arm64,
+# unpacked, not installed): the series' objects are built with it too.
+DEBCONFIG=${DEBCONFIG:-$(cd "$(dirname "$0")/.." && pwd)/build/deps/config.arm64_none_arm64}
+debconfig_ok() { [ -s "$DEBCONFIG" ]; }
 
 if have_all; then
 	echo "setup: all dependencies present"
@@ -85,6 +89,16 @@ if ! busybox_ok; then
 	cp "$tmp/x/bin/busybox" "$BUSYBOX_DIR/busybox.tmp"
 	mkdir -p "$BUSYBOX_DIR/bin"
 	mv "$BUSYBOX_DIR/busybox.tmp" "$BUSYBOX_DIR/bin/busybox"
+	rm -rf "$tmp"
+fi
+if ! debconfig_ok; then
+	tmp=$(mktemp -d)
+	chmod 755 "$tmp"  # apt-get download runs as _apt
+	(cd "$tmp" && apt-get download linux-config-6.1:arm64)
+	dpkg-deb -x "$tmp"/linux-config-6.1_*_arm64.deb "$tmp/x"
+	mkdir -p "$(dirname "$DEBCONFIG")"
+	xz -dc "$tmp/x/usr/src/linux-config-6.1/config.arm64_none_arm64.xz" > "$DEBCONFIG.tmp"
+	mv "$DEBCONFIG.tmp" "$DEBCONFIG"
 	rm -rf "$tmp"
 fi
 echo "setup: done ($(qemu-system-aarch64 --version | head -1))"

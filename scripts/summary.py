@@ -26,7 +26,8 @@ import glob
 import os
 import sys
 
-ORDER = ["static", "ours-vhe", "ours-nvhe", "peer-vhe", "peer-nvhe", "base-vhe",
+ORDER = ["static", "configs", "ours-vhe", "ours-nvhe", "peer-vhe", "peer-nvhe",
+         "base-vhe", "ours-vhe64k", "peer-vhe64k",
          "ours-debug-vhe", "ours-debug-nvhe", "peer-debug-vhe", "peer-debug-nvhe"]
 SHOW = {"pass": "ok", "fail": "FAIL", "skip": "skip", "timeout": "TIMEOUT"}
 HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))

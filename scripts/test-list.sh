@@ -16,9 +16,9 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 role=$1 mode=$2 tests=$3
 boot=$role-$mode
 
-case " $HARNESS_BOOTS " in
+case " $HARNESS_BOOTS $HARNESS_BOOTS_64K " in
 *" $boot "*) ;;
-*) echo "test-list: no boot $boot (boots: $HARNESS_BOOTS)" >&2; exit 1 ;;
+*) echo "test-list: no boot $boot (boots: $HARNESS_BOOTS $HARNESS_BOOTS_64K)" >&2; exit 1 ;;
 esac
 entries=$(tests_txt "$here/testbed/tests.txt") ||
 	{ echo "test-list: testbed/tests.txt is invalid" >&2; exit 1; }

@@ -65,12 +65,12 @@
 #include "kvm-mte-uapi.h"
 #include "tap.h"
 
-#define PG		4096UL
-#define TPP		256UL		/* tag bytes per page */
+/* Host page size and tag bytes per page: 4K and 256, or 64K and 4096 */
+static unsigned long pg, tpp;
 #define SZ_1M		(1UL << 20)
 #define SZ_2M		(2UL << 20)
 /* The largest length whose byte count fits the int ioctl(2) returns */
-#define MAX_LEN		(0x7fffffffUL & ~(PG - 1))
+#define MAX_LEN		(0x7fffffffUL & ~(pg - 1))
 #define IPA_TOP		(1UL << 40)	/* default IPA size: 40 bits */
 #define TBUF_SIZE	(256UL << 10)
 #define ROBUF_SIZE	(64UL << 10)
@@ -273,21 +273,21 @@ static long model(const struct kvm_arm_copy_mte_tags *c, uint64_t acc)
 		return -EINVAL;
 	if (c->flags & ~(uint64_t)KVM_ARM_TAGS_FROM_GUEST)
 		return -EINVAL;
-	if ((c->guest_ipa | c->length) & (PG - 1))
+	if ((c->guest_ipa | c->length) & (pg - 1))
 		return -EINVAL;
 	if (c->guest_ipa + c->length < c->guest_ipa)
 		return -EINVAL;
 	if (c->length > MAX_LEN)
 		return -EINVAL;
-	n = c->length / PG;
+	n = c->length / pg;
 	for (p = 0; p < n; p++) {
-		s = find_slot(c->guest_ipa + p * PG);
-		if (!s || (write && s->ro) || (p + 1) * TPP > acc)
+		s = find_slot(c->guest_ipa + p * pg);
+		if (!s || (write && s->ro) || (p + 1) * tpp > acc)
 			break;
 	}
 	if (p == n)
 		return c->length;
-	return p ? (long)(p * PG) : -EFAULT;
+	return p ? (long)(p * pg) : -EFAULT;
 }
 
 /* Read a whole slot's tags into its shadow (after a mismatch). */
@@ -368,7 +368,7 @@ static enum outcome outcome_of(long r, uint64_t len)
 static const char *model_note(const struct kvm_arm_copy_mte_tags *c)
 {
 	if (c->reserved[0] || c->reserved[1] || (c->flags & ~1ULL) ||
-	    ((c->guest_ipa | c->length) & (PG - 1)))
+	    ((c->guest_ipa | c->length) & (pg - 1)))
 		return "spec: -EINVAL for incorrect arguments";
 	if (c->guest_ipa + c->length < c->guest_ipa)
 		return "range wraps past 2^64: -EINVAL per the implementation (the spec does not say)";
@@ -388,9 +388,9 @@ static const char *buf_desc(uintptr_t a)
 		snprintf(d, sizeof(d), "tbuf+0x%lx", a - (uintptr_t)tbuf);
 	else if (a >= (uintptr_t)robuf && a <= (uintptr_t)robuf + ROBUF_SIZE)
 		snprintf(d, sizeof(d), "robuf+0x%lx", a - (uintptr_t)robuf);
-	else if (a >= (uintptr_t)nonebuf && a < (uintptr_t)nonebuf + PG)
+	else if (a >= (uintptr_t)nonebuf && a < (uintptr_t)nonebuf + pg)
 		snprintf(d, sizeof(d), "PROT_NONE+0x%lx", a - (uintptr_t)nonebuf);
-	else if (a >= (uintptr_t)unmapped && a < (uintptr_t)unmapped + PG)
+	else if (a >= (uintptr_t)unmapped && a < (uintptr_t)unmapped + pg)
 		snprintf(d, sizeof(d), "unmapped+0x%lx", a - (uintptr_t)unmapped);
 	else
 		snprintf(d, sizeof(d), "0x%lx", a);
@@ -432,15 +432,15 @@ static uint64_t compare_tags(const uint8_t *tags, uint64_t ipa, uint64_t npages,
 	struct slot *s;
 
 	for (p = 0; p < npages; p++) {
-		s = find_slot(ipa + p * PG);
+		s = find_slot(ipa + p * pg);
 		if (!s)
 			continue;
-		sh = shadow_at(s, ipa + p * PG);
-		if (!memcmp(tags + p * TPP, sh, TPP))
+		sh = shadow_at(s, ipa + p * pg);
+		if (!memcmp(tags + p * tpp, sh, tpp))
 			continue;
-		for (i = 0; i < TPP; i++) {
-			if (tags[p * TPP + i] != sh[i] && !bad++)
-				*first = (p * TPP + i) * 16;
+		for (i = 0; i < tpp; i++) {
+			if (tags[p * tpp + i] != sh[i] && !bad++)
+				*first = (p * tpp + i) * 16;
 		}
 	}
 	return bad;
@@ -453,9 +453,9 @@ static void check_stop_page(enum cat k, const struct kvm_arm_copy_mte_tags *c,
 	uint64_t first = 0, bad;
 	long r;
 
-	r = copy_simple(fvm, ipa, PG, vbuf, KVM_ARM_TAGS_FROM_GUEST);
+	r = copy_simple(fvm, ipa, pg, vbuf, KVM_ARM_TAGS_FROM_GUEST);
 	st[k].verify_calls++;
-	if (r != (long)PG) {
+	if (r != (long)pg) {
 		st[k].bad_tags++;
 		report(k, c, "reading back the page 0x%llx where TO_GUEST stopped: %s",
 		       (unsigned long long)ipa, errname(r));
@@ -480,11 +480,11 @@ static void fuzz_call(enum cat k, struct kvm_arm_copy_mte_tags *c)
 	struct slot *s;
 
 	want = model(c, acc);
-	pages = want > 0 ? want / PG : 0;
+	pages = want > 0 ? want / pg : 0;
 	if (want > 0 && write)
-		memcpy(snap, c->addr, pages * TPP);
+		memcpy(snap, c->addr, pages * tpp);
 	else if (want > 0)
-		memset(c->addr, 0xa5, pages * TPP);	/* not a tag */
+		memset(c->addr, 0xa5, pages * tpp);	/* not a tag */
 
 	r = copy_tags(fvm, c);
 	st[k].calls++;
@@ -492,13 +492,13 @@ static void fuzz_call(enum cat k, struct kvm_arm_copy_mte_tags *c)
 
 	if (r != want) {
 		st[k].bad_result++;
-		if (want > 0 && (r == want - (long)PG || (r == -EFAULT && want == (long)PG)))
+		if (want > 0 && (r == want - (long)pg || (r == -EFAULT && want == (long)pg)))
 			st[k].one_short++;
 		report(k, c, "%s: expected %s, got %s (%s; %llu buffer bytes accessible%s)",
 		       write ? "TO_GUEST" : "FROM_GUEST", errname(want),
 		       errname(r), model_note(c), (unsigned long long)acc,
-		       want > 0 && (r == want - (long)PG ||
-				    (r == -EFAULT && want == (long)PG)) ?
+		       want > 0 && (r == want - (long)pg ||
+				    (r == -EFAULT && want == (long)pg)) ?
 		       ": one page short although its tags were all accessible" : "");
 		resync_range(c->guest_ipa, c->length);
 		return;
@@ -506,16 +506,16 @@ static void fuzz_call(enum cat k, struct kvm_arm_copy_mte_tags *c)
 	st[k].pages += pages;
 	if (write) {
 		for (stop = 0; stop < pages; stop++) {
-			uint64_t ipa = c->guest_ipa + stop * PG;
+			uint64_t ipa = c->guest_ipa + stop * pg;
 			uint8_t *sh = shadow_at(find_slot(ipa), ipa);
 			unsigned int i;
 
-			for (i = 0; i < TPP; i++)
-				sh[i] = snap[stop * TPP + i] & 0xf;
+			for (i = 0; i < tpp; i++)
+				sh[i] = snap[stop * tpp + i] & 0xf;
 		}
 		/* Stopped by the buffer: that page keeps its old tags */
 		if (model(c, ~0UL) != want) {
-			stop = c->guest_ipa + pages * PG;
+			stop = c->guest_ipa + pages * pg;
 			s = find_slot(stop);
 			if (s && !s->ro)
 				check_stop_page(k, c, stop);
@@ -526,9 +526,9 @@ static void fuzz_call(enum cat k, struct kvm_arm_copy_mte_tags *c)
 			st[k].bad_tags++;
 			report(k, c, "FROM_GUEST: %llu of %llu tags differ from the shadow, first at IPA 0x%llx",
 			       (unsigned long long)bad,
-			       (unsigned long long)pages * TPP,
+			       (unsigned long long)pages * tpp,
 			       (unsigned long long)(c->guest_ipa + first));
-			resync_range(c->guest_ipa, pages * PG);
+			resync_range(c->guest_ipa, pages * pg);
 		}
 	}
 }
@@ -568,7 +568,7 @@ static uint8_t *aligned_in(uint8_t *base, uint64_t room)
 
 	switch (below(3)) {
 	case 0:
-		off &= ~(TPP - 1);
+		off &= ~(tpp - 1);
 		break;
 	case 1:
 		off &= ~15UL;
@@ -600,9 +600,9 @@ static void *bad_buf(int write)
 	case 1:
 		return tbuf + TBUF_SIZE;		/* the guard page */
 	case 2:
-		return nonebuf + below(PG);
+		return nonebuf + below(pg);
 	case 3:
-		return unmapped + below(PG);
+		return unmapped + below(pg);
 	case 4:
 		return (void *)(0xffff800008000000UL + below(SZ_1M));
 	case 5:
@@ -615,17 +615,17 @@ static void *bad_buf(int write)
 /* Any buffer at all, for calls where it must not matter. */
 static void *any_buf(int write)
 {
-	return below(2) ? bad_buf(write) : good_buf(below(4) * TPP, write);
+	return below(2) ? bad_buf(write) : good_buf(below(4) * tpp, write);
 }
 
 /* A valid range within one slot. */
 static void in_slot(struct kvm_arm_copy_mte_tags *c, int write)
 {
 	struct slot *s = rand_slot(write);
-	uint64_t np = s->size / PG, o = below(np);
+	uint64_t np = s->size / pg, o = below(np);
 
-	c->guest_ipa = s->ipa + o * PG;
-	c->length = rand_pages(np - o) * PG;
+	c->guest_ipa = s->ipa + o * pg;
+	c->length = rand_pages(np - o) * pg;
 }
 
 static uint64_t hole_ipa(uint64_t *room)
@@ -634,30 +634,30 @@ static uint64_t hole_ipa(uint64_t *room)
 
 	switch (below(6)) {
 	case 0:		/* below the first slot */
-		ipa = below(0x40000000 / PG) * PG;
+		ipa = below(0x40000000 / pg) * pg;
 		break;
 	case 1:		/* between thp/ro and pairA */
-		ipa = 0x40480000 + below(0x180000 / PG) * PG;
+		ipa = 0x40480000 + below(0x180000 / pg) * pg;
 		break;
 	case 2:		/* between low and thp */
-		ipa = 0x40100000 + below(0x100000 / PG) * PG;
+		ipa = 0x40100000 + below(0x100000 / pg) * pg;
 		break;
 	case 3:		/* beyond the IPA space */
-		ipa = IPA_TOP + below(1UL << 20) * PG;
+		ipa = IPA_TOP + below(1UL << 20) * pg;
 		break;
 	case 4:		/* anywhere below 2^63 */
-		ipa = (rnd() >> 1) & ~(PG - 1);
+		ipa = (rnd() >> 1) & ~(pg - 1);
 		if (find_slot(ipa))
-			ipa = IPA_TOP + PG;
+			ipa = IPA_TOP + pg;
 		break;
 	default:	/* the last pages below 2^64 */
-		ipa = -(2 + below(63)) * PG;
+		ipa = -(2 + below(63)) * pg;
 		break;
 	}
 	/* pages until 2^64 minus one, so that the range does not wrap */
-	*room = -ipa / PG - 1;
+	*room = -ipa / pg - 1;
 	if (!ipa)
-		*room = ~0UL / PG;
+		*room = ~0UL / pg;
 	return ipa;
 }
 
@@ -673,38 +673,38 @@ static void gen(enum cat k, struct kvm_arm_copy_mte_tags *c)
 	switch (k) {
 	case C_IN_SLOT:
 		in_slot(c, write);
-		c->addr = good_buf(c->length / PG * TPP, write);
+		c->addr = good_buf(c->length / pg * tpp, write);
 		break;
 	case C_STRADDLE:
 		s = rand_slot(write);
-		n = s->size / PG;
+		n = s->size / pg;
 		x = 1 + below(n < 8 ? n : 8);		/* pages left in the slot */
-		c->guest_ipa = s->ipa + (n - x) * PG;
-		c->length = (x + 1 + (below(16) ? below(40) : below(600))) * PG;
-		c->addr = good_buf(c->length / PG * TPP, write);
+		c->guest_ipa = s->ipa + (n - x) * pg;
+		c->length = (x + 1 + (below(16) ? below(40) : below(600))) * pg;
+		c->addr = good_buf(c->length / pg * tpp, write);
 		break;
 	case C_HOLE:
 		c->guest_ipa = hole_ipa(&room);
 		n = rand_pages(64);
-		c->length = (n < room ? n : room) * PG;
+		c->length = (n < room ? n : room) * pg;
 		if (!c->length)
-			c->length = PG;
-		c->addr = good_buf(c->length / PG * TPP, write);
+			c->length = pg;
+		c->addr = good_buf(c->length / pg * tpp, write);
 		break;
 	case C_READONLY:
 		c->flags = KVM_ARM_TAGS_TO_GUEST;
 		s = &slots[2];
 		if (below(2)) {		/* from the end of thp into ro */
 			x = 1 + below(8);
-			c->guest_ipa = s->ipa - x * PG;
-			c->length = (x + 1 + below(8)) * PG;
+			c->guest_ipa = s->ipa - x * pg;
+			c->length = (x + 1 + below(8)) * pg;
 		} else {
-			n = s->size / PG;
+			n = s->size / pg;
 			x = below(n);
-			c->guest_ipa = s->ipa + x * PG;
-			c->length = rand_pages(n - x) * PG;
+			c->guest_ipa = s->ipa + x * pg;
+			c->length = rand_pages(n - x) * pg;
 		}
-		c->addr = good_buf(c->length / PG * TPP, 1);
+		c->addr = good_buf(c->length / pg * tpp, 1);
 		break;
 	case C_BAD_BUF:
 		in_slot(c, write);
@@ -713,18 +713,18 @@ static void gen(enum cat k, struct kvm_arm_copy_mte_tags *c)
 	case C_SHORT_BUF:
 		do {
 			in_slot(c, write);
-		} while (c->length < 2 * PG);
-		n = c->length / PG;
+		} while (c->length < 2 * pg);
+		n = c->length / pg;
 		j = below(n);				/* whole pages that fit */
 		switch (below(4)) {
 		case 0:
-			x = j * TPP;			/* ends at a page's tags */
+			x = j * tpp;			/* ends at a page's tags */
 			break;
 		case 1:
-			x = j * TPP + 16 * (1 + below(15));
+			x = j * tpp + 16 * (1 + below(15));
 			break;
 		default:
-			x = j * TPP + 1 + below(TPP - 1);
+			x = j * tpp + 1 + below(tpp - 1);
 			break;
 		}
 		if (write && !below(4) && x <= ROBUF_SIZE) {
@@ -743,7 +743,7 @@ static void gen(enum cat k, struct kvm_arm_copy_mte_tags *c)
 	case C_SELF_BUF:
 		in_slot(c, write);
 		s = below(2) ? find_slot(c->guest_ipa) : rand_slot(0);
-		x = c->length / PG * TPP;
+		x = c->length / pg * tpp;
 		c->addr = aligned_in(s->hva, x < s->size ? s->size - x : 0);
 		if (write && !below(2))
 			fill_random(c->addr, accessible((uintptr_t)c->addr, 1) < x ?
@@ -751,9 +751,9 @@ static void gen(enum cat k, struct kvm_arm_copy_mte_tags *c)
 		break;
 	case C_ZERO:
 		if (below(2))
-			c->guest_ipa = rand_slot(0)->ipa + below(64) * PG;
+			c->guest_ipa = rand_slot(0)->ipa + below(64) * pg;
 		else
-			c->guest_ipa = rnd() & ~(PG - 1);
+			c->guest_ipa = rnd() & ~(pg - 1);
 		c->length = 0;
 		c->addr = any_buf(write);
 		break;
@@ -761,20 +761,20 @@ static void gen(enum cat k, struct kvm_arm_copy_mte_tags *c)
 		in_slot(c, write);
 		switch (below(4)) {
 		case 0:
-			c->guest_ipa += 1 + below(PG - 1);
+			c->guest_ipa += 1 + below(pg - 1);
 			break;
 		case 1:
-			c->length += 1 + below(PG - 1);
+			c->length += 1 + below(pg - 1);
 			break;
 		case 2:
-			c->length = 1 + below(PG - 1);
+			c->length = 1 + below(pg - 1);
 			break;
 		default:
 			c->guest_ipa += 16 * (1 + below(255));
 			c->length -= 16 * (1 + below(255));
 			break;
 		}
-		c->addr = below(4) ? good_buf(c->length / PG * TPP, write) :
+		c->addr = below(4) ? good_buf(c->length / pg * tpp, write) :
 				     any_buf(write);
 		break;
 	case C_WRAP:
@@ -786,30 +786,30 @@ static void gen(enum cat k, struct kvm_arm_copy_mte_tags *c)
 			c->guest_ipa = slots[NR_SLOTS - 1].ipa;
 			break;
 		case 2:
-			c->guest_ipa = -(1 + below(16)) * PG;
+			c->guest_ipa = -(1 + below(16)) * pg;
 			break;
 		default:
-			c->guest_ipa = (1 + below(~0UL / PG - 1)) * PG;
+			c->guest_ipa = (1 + below(~0UL / pg - 1)) * pg;
 			break;
 		}
 		if (below(4))	/* ends 0 to 15 pages past 2^64 */
-			c->length = -c->guest_ipa + below(16) * PG;
+			c->length = -c->guest_ipa + below(16) * pg;
 		else if (below(2))	/* 2^64 minus up to 16 pages */
-			c->length = -(below(16) + 1) * PG;
+			c->length = -(below(16) + 1) * pg;
 		else			/* ends anywhere past 2^64 */
-			c->length = -c->guest_ipa + (rnd() & ~(PG - 1));
+			c->length = -c->guest_ipa + (rnd() & ~(pg - 1));
 		if (c->guest_ipa + c->length >= c->guest_ipa)
 			c->length = -c->guest_ipa;	/* ends at 2^64 */
-		c->addr = below(4) ? good_buf(TPP * 4, write) : any_buf(write);
+		c->addr = below(4) ? good_buf(tpp * 4, write) : any_buf(write);
 		break;
 	case C_TOO_LONG:
 		if (below(2))
 			in_slot(c, write);
 		else
-			c->guest_ipa = below(1UL << 28) * PG;
+			c->guest_ipa = below(1UL << 28) * pg;
 		switch (below(6)) {
 		case 0:
-			c->length = MAX_LEN + PG;
+			c->length = MAX_LEN + pg;
 			break;
 		case 1:
 			c->length = 1UL << 31;
@@ -821,13 +821,13 @@ static void gen(enum cat k, struct kvm_arm_copy_mte_tags *c)
 			c->length = 1UL << 62;
 			break;
 		case 4:
-			c->length = (MAX_LEN + PG) << below(20);
+			c->length = (MAX_LEN + pg) << below(20);
 			break;
 		default:
-			c->length = MAX_LEN + PG + below(1UL << 40) * PG;
+			c->length = MAX_LEN + pg + below(1UL << 40) * pg;
 			break;
 		}
-		c->addr = below(4) ? good_buf(TPP * 4, write) : any_buf(write);
+		c->addr = below(4) ? good_buf(tpp * 4, write) : any_buf(write);
 		break;
 	case C_FLAGS:
 		in_slot(c, write);
@@ -851,7 +851,7 @@ static void gen(enum cat k, struct kvm_arm_copy_mte_tags *c)
 			c->flags = rnd() | 2;
 			break;
 		}
-		c->addr = below(4) ? good_buf(c->length / PG * TPP, 1) :
+		c->addr = below(4) ? good_buf(c->length / pg * tpp, 1) :
 				     any_buf(1);
 		break;
 	case C_RESERVED:
@@ -870,7 +870,7 @@ static void gen(enum cat k, struct kvm_arm_copy_mte_tags *c)
 		}
 		if (!below(8))
 			c->flags = rnd();
-		c->addr = below(4) ? good_buf(c->length / PG * TPP, write) :
+		c->addr = below(4) ? good_buf(c->length / pg * tpp, write) :
 				     any_buf(write);
 		break;
 	default:
@@ -897,11 +897,11 @@ static enum cat pick_cat(void)
 /* ---- setup of the fuzzed VM ---- */
 static void setup_slot(struct slot *s)
 {
-	size_t align = s->thp ? SZ_2M : PG;
-	uint8_t *res = map(s->size + SZ_2M + PG, PROT_NONE,
+	size_t align = s->thp ? SZ_2M : pg;
+	uint8_t *res = map(s->size + SZ_2M + pg, PROT_NONE,
 			   MAP_PRIVATE | MAP_NORESERVE);
 	uint8_t *h = (uint8_t *)(((uintptr_t)res + align - 1) & ~(align - 1));
-	uint64_t half = s->size / PG / 2 * PG;
+	uint64_t half = s->size / pg / 2 * pg;
 
 	s->hva = mmap(h, s->size, PROT_READ | PROT_WRITE,
 		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
@@ -921,7 +921,7 @@ static void setup_slot(struct slot *s)
 	for (uint64_t i = 0; i < half / 16; i++)
 		s->shadow[i] = tbuf[i] & 0xf;
 	/* Data in some pages, so that both touched and untouched exist */
-	for (uint64_t o = 0; o < s->size; o += 3 * PG)
+	for (uint64_t o = 0; o < s->size; o += 3 * pg)
 		s->hva[o] = 1;
 	if (s->ro) {
 		/* tags set while writable stay when it becomes read-only */
@@ -951,13 +951,13 @@ static int verify_slots(unsigned long *pages_checked)
 			       s->name, errname(r), (unsigned long long)s->size);
 			total++;
 		} else {
-			bad = compare_tags(b, s->ipa, s->size / PG, &first);
+			bad = compare_tags(b, s->ipa, s->size / pg, &first);
 			if (bad)
 				printf("# final: slot %s: %llu tags differ from the shadow, first at IPA 0x%llx\n",
 				       s->name, (unsigned long long)bad,
 				       (unsigned long long)(s->ipa + first));
 			total += bad;
-			*pages_checked += s->size / PG;
+			*pages_checked += s->size / pg;
 		}
 		free(b);
 	}
@@ -979,8 +979,8 @@ static void run_fuzz(unsigned long ncalls)
 	for (k = 0; k < NR_SLOTS; k++)
 		setup_slot(&slots[k]);
 	/* last mmap() before the calls: nothing is mapped here later */
-	unmapped = map(PG, PROT_NONE, MAP_PRIVATE);
-	munmap(unmapped, PG);
+	unmapped = map(pg, PROT_NONE, MAP_PRIVATE);
+	munmap(unmapped, pg);
 	printf("# VM: %zu memslots with holes:", NR_SLOTS);
 	for (k = 0; k < NR_SLOTS; k++)
 		printf(" %s 0x%llx+%lluK%s", slots[k].name,
@@ -1232,6 +1232,9 @@ int main(int argc, char **argv)
 	double t0 = now_s();
 	int opt, vm, r;
 
+	pg = sysconf(_SC_PAGESIZE);
+	tpp = pg / 16;
+
 	/* the test VM has no RTC: time() alone would repeat between boots */
 	if (getrandom(&seed, sizeof(seed), GRND_NONBLOCK) != sizeof(seed))
 		seed = (uint64_t)(now_s() * 1e9) ^ getpid();
@@ -1270,17 +1273,17 @@ int main(int argc, char **argv)
 	printf("# seed %llu (reproduce: mte-fuzz -s %llu -n %lu)\n",
 	       (unsigned long long)seed, (unsigned long long)seed, ncalls);
 
-	tbuf = map(TBUF_SIZE + PG, PROT_READ | PROT_WRITE, MAP_PRIVATE);
-	if (mprotect(tbuf + TBUF_SIZE, PG, PROT_NONE))
+	tbuf = map(TBUF_SIZE + pg, PROT_READ | PROT_WRITE, MAP_PRIVATE);
+	if (mprotect(tbuf + TBUF_SIZE, pg, PROT_NONE))
 		die("mprotect");
-	robuf = map(ROBUF_SIZE + PG, PROT_READ | PROT_WRITE, MAP_PRIVATE);
+	robuf = map(ROBUF_SIZE + pg, PROT_READ | PROT_WRITE, MAP_PRIVATE);
 	fill_random(robuf, ROBUF_SIZE);
 	if (mprotect(robuf, ROBUF_SIZE, PROT_READ) ||
-	    mprotect(robuf + ROBUF_SIZE, PG, PROT_NONE))
+	    mprotect(robuf + ROBUF_SIZE, pg, PROT_NONE))
 		die("mprotect");
-	nonebuf = map(PG, PROT_NONE, MAP_PRIVATE);
+	nonebuf = map(pg, PROT_NONE, MAP_PRIVATE);
 	snap = malloc(SZ_1M);
-	vbuf = malloc(TPP);
+	vbuf = malloc(tpp);
 	if (!snap || !vbuf)
 		die("malloc");
 
