@@ -6,7 +6,7 @@
 SHELL := /bin/bash
 S := scripts
 
-.PHONY: all demo check setup tree kernels tests run static bisect series apply clean distclean bench profile check-debug
+.PHONY: all demo check setup tree kernels tests run static configs bisect series apply clean distclean bench profile check-debug
 
 all: demo
 
@@ -32,6 +32,11 @@ tests: tree
 # static checks only: checkpatch --strict, sparse and W=1 on touched files
 static: tree
 	$(S)/static-checks.sh
+
+# the series in other configurations: MTE=n and 64K pages linked, 16K
+# pages and Debian's arm64 config compiled for the files it touches
+configs: tree
+	$(S)/build-configs.sh
 
 # build every patch of the series on its own (bisectability)
 bisect: tree
