@@ -6,7 +6,7 @@
 SHELL := /bin/bash
 S := scripts
 
-.PHONY: all demo check setup tree kernels tests run static configs bisect series apply clean distclean bench profile check-debug
+.PHONY: all demo check setup tree kernels tests run static configs bisect series apply clean distclean bench profile check-debug mutants
 
 all: demo
 
@@ -73,3 +73,8 @@ bench: tree
 # our kernel against the peer, with a QEMU TCG plugin (see README.md)
 profile: tree
 	$(S)/profile.sh
+
+# each testbed/mutants/*.patch removes one behaviour of the series: its
+# tests must fail (on request; see README.md for the last table)
+mutants: tree tests
+	$(S)/mutants.sh
