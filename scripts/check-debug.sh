@@ -7,8 +7,8 @@
 #   check-debug.sh [ours|peer ...]     (default: ours peer)
 # DEBUG_MODES: the boots per kernel ("vhe nvhe").
 # Results: build/results/LABEL-debug-MODE.tsv, read by scripts/summary.py.
-# make check calls it for "ours" in CI when its time budget allows (see
-# check.sh); make check-debug runs it on its own and prints the summary.
+# make check calls it for "ours" only with CHECK_DEBUG=yes (see check.sh);
+# make check-debug runs it on its own and prints the summary.
 set -uo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 b=$here/build
@@ -34,10 +34,11 @@ for role in "${roles[@]}"; do
 		list=$b/list-$role-debug-$mode.txt
 		# the std list of this boot (first two: mode and cap checks),
 		# cut down to the tests above, with three times the time
-		"$S/test-list.sh" "$role" "$mode" "$b/tests" > "$list.std"
+		"$S/test-list.sh" "$role" "$mode" "$b/tests" > "$list.std" || rc=1
 		head -2 "$list.std" > "$list"
 		for t in "${tests[@]}"; do
-			read -r _ tmo bin args < <(awk -v t="$t" '$1 == t' "$list.std") || continue
+			read -r _ tmo bin args < <(awk -v t="$t" '$1 == t' "$list.std") ||
+				{ echo "check-debug: $t is not in the $role-$mode list" >&2; rc=1; continue; }
 			[ -n "${debug_args[$t]:-}" ] && args=${debug_args[$t]}
 			echo "$t $((tmo * 3)) $bin $args" >> "$list"
 		done
