@@ -932,6 +932,44 @@ static void setup_slot(struct slot *s)
 	}
 }
 
+/*
+ * The same tags through another path than COPY_TAGS itself: the VMM maps
+ * the memslots' memory PROT_MTE and reads the tags of a sample of granules
+ * with LDG. Pages nobody tagged get zero tags from the kernel when they
+ * are mapped tagged, which is what the shadow says of them.
+ */
+static int verify_slots_ldg(unsigned long samples, unsigned long *checked)
+{
+	unsigned long n, bad = 0;
+	unsigned int i;
+
+	*checked = 0;
+	for (i = 0; i < NR_SLOTS; i++) {
+		struct slot *s = &slots[i];
+
+		if (mprotect(s->hva, s->size, PROT_READ | PROT_WRITE | PROT_MTE)) {
+			printf("# ldg: mprotect(PROT_MTE) of slot %s: %s\n",
+			       s->name, strerror(errno));
+			return 0;
+		}
+		for (n = 0; n < samples; n++) {
+			uint64_t off = below(s->size / 16) * 16;
+			uint64_t p = (uint64_t)(uintptr_t)(s->hva + off);
+
+			asm volatile(".arch_extension memtag\n"
+				     "ldg %0, [%0]" : "+r" (p) : : "memory");
+			if (((p >> 56) & 0xf) != *shadow_at(s, s->ipa + off) &&
+			    !bad++)
+				printf("# ldg: slot %s IPA 0x%llx: tag %llu, shadow %u\n",
+				       s->name, (unsigned long long)(s->ipa + off),
+				       (unsigned long long)((p >> 56) & 0xf),
+				       *shadow_at(s, s->ipa + off));
+			(*checked)++;
+		}
+	}
+	return !bad;
+}
+
 static int verify_slots(unsigned long *pages_checked)
 {
 	uint64_t first = 0, bad, total = 0;
@@ -1056,6 +1094,9 @@ static void run_fuzz(unsigned long ncalls)
 	ok = verify_slots(&pages);
 	result(ok, "final_tags", "%lu pages of %zu slots compared with the shadow",
 	       pages, NR_SLOTS);
+	ok = verify_slots_ldg(4096, &pages);
+	result(ok, "final_tags_ldg", "%lu granules read with LDG through a PROT_MTE mapping",
+	       pages);
 	if (vcpu >= 0)
 		close(vcpu);
 	close(fvm);
