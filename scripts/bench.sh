@@ -29,6 +29,8 @@
 # also written to build/bench/table.txt.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=scripts/lib.sh
+. "$here/scripts/lib.sh"
 b=$here/build
 out=$b/bench
 rounds=${BENCH_ROUNDS:-2}
@@ -55,13 +57,9 @@ done
 
 echo "=== bench: building build/bench/tests/bench-mte"
 rm -rf "$out/tests" && mkdir -p "$out/tests"
-inc=()
-[ -d "$b/linux/.o-std/usr/include" ] && inc=(-isystem "$b/linux/.o-std/usr/include")
-aarch64-linux-gnu-gcc -static -O2 -Wall "${inc[@]}" \
-	-o "$out/tests/bench-mte" "$here/testbed/bench-mte.c"
+testbed_cc "$out/tests/bench-mte" "$here/testbed/bench-mte.c" "$b/linux/.o-std/usr/include"
 # The VM's init runs /tests/mte-selfcheck first: it needs to be there.
-aarch64-linux-gnu-gcc -static -O2 -Wall -march=armv8.5-a+memtag \
-	-o "$out/tests/mte-selfcheck" "$here/testbed/mte-selfcheck.c"
+testbed_cc "$out/tests/mte-selfcheck" "$here/testbed/mte-selfcheck.c"
 
 # NAME TIMEOUT COMMAND ARGS (testbed/init)
 cat > "$out/list-vhe.txt" <<LIST

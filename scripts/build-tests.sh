@@ -75,8 +75,7 @@ for s in "$here"/testbed/*.sh; do
 	install -m 755 "$s" "$dest.new/$(basename "$s" .sh)"
 done
 for src in "$here"/testbed/*.c; do
-	ccache "$cc" -static -O2 -Wall -Werror -march=armv8.5-a+memtag -isystem "$out/usr/include" \
-		-o "$dest.new/$(basename "$src" .c)" "$src"
+	testbed_cc "$dest.new/$(basename "$src" .c)" "$src" "$out/usr/include"
 done
 missing=$(for n in $need; do [ -f "$dest.new/$n" ] && [ -s "$dest.new/$n" ] || echo "$n"; done)
 if [ -n "$missing" ]; then

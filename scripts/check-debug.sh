@@ -13,6 +13,8 @@ set -uo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 b=$here/build
 S=$here/scripts
+# shellcheck source=scripts/lib.sh
+. "$S/lib.sh"
 roles=("$@")
 [ ${#roles[@]} -gt 0 ] || roles=(ours peer)
 
@@ -23,11 +25,7 @@ tests=(mte_test mte_copy_tags mte-migrate mte-fuzz mte-stress)
 declare -A debug_args=([mte-stress]="-m 64 -l 32 -p 1")
 rc=0
 for role in "${roles[@]}"; do
-	case "$role" in
-	ours) tree=$b/linux ;;
-	peer) tree=$b/peer ;;
-	*) echo "check-debug: unknown kernel '$role'" >&2; exit 2 ;;
-	esac
+	tree=$(role_tree "$role") || exit 2
 	echo "=== build $role debug kernel"
 	"$S/build-kernel.sh" "$tree" debug >/dev/null || { rc=1; continue; }
 	for mode in ${DEBUG_MODES:-vhe nvhe}; do

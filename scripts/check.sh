@@ -6,6 +6,8 @@
 set -uo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 S=$here/scripts
+# shellcheck source=scripts/lib.sh
+. "$S/lib.sh"
 b=$here/build
 res=$b/results
 cd "$here"
@@ -84,8 +86,8 @@ boots=("ours vhe" "peer vhe" "ours nvhe" "peer nvhe")
 run_boot() {	# run_boot ROLE MODE
 	local role=$1 mode=$2 label img
 	[ "$nseries" = 0 ] && [ "$role" = ours ] && label="ours" || label=$role
-	local variant=std tree=$b/$role
-	[ "$role" = ours ] && tree=$b/linux
+	local variant=std tree
+	tree=$(role_tree "$role") || return 1
 	case "$mode" in *64k) variant=64k ;; esac
 	img=$tree/.o-$variant/arch/arm64/boot/Image
 	local lrc=0 tsv=$res/$label-$mode.tsv

@@ -1,6 +1,7 @@
 # shellcheck shell=bash
 # Helpers shared by the test harness scripts (sourced, not run):
-# scripts/test-list.sh, scripts/build-tests.sh, scripts/harness-selftest.sh.
+# scripts/test-list.sh, scripts/build-tests.sh, scripts/harness-selftest.sh,
+# scripts/bench.sh, scripts/profile.sh.
 
 # The VM boots of make check, as ROLE-MODE (ROLE ours|peer|base, MODE
 # vhe|nvhe; scripts/check.sh runs them, base only when the series is not
@@ -66,4 +67,28 @@ tests_txt() {
 	done <"$file"
 	[ "$bad" = 0 ] || return 1
 	[ "${#rows[@]}" = 0 ] || printf '%s\n' "${rows[@]}"
+}
+
+# testbed_cc OUT SRC [UAPI_INCLUDE_DIR]: build one test bed tool
+# (testbed/*.c) as a static arm64 binary, the same way everywhere: MTE
+# instructions allowed, warnings are errors, the kernel's exported uapi
+# headers first when a directory is given (make headers of build/linux).
+testbed_cc() {
+	local out=$1 src=$2 inc=()
+	[ -n "${3:-}" ] && [ -d "$3" ] && inc=(-isystem "$3")
+	ccache aarch64-linux-gnu-gcc -static -O2 -Wall -Werror \
+		-march=armv8.5-a+memtag "${inc[@]}" -o "$out" "$src"
+}
+
+# role_tree ROLE: the source tree of a kernel role (objects in TREE/.o-*)
+#   ours -> build/linux (the series), peer -> build/peer (the unmodified
+#   Debian kernel), base -> build/base (the removal patch only)
+role_tree() {
+	local b
+	b=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/build
+	case "$1" in
+	ours) echo "$b/linux" ;;
+	peer | base) echo "$b/$1" ;;
+	*) echo "role_tree: unknown kernel role '$1'" >&2; return 1 ;;
+	esac
 }

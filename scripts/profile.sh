@@ -36,6 +36,8 @@
 # build/logs/prof-KERNEL-WORK-vhe.console.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=scripts/lib.sh
+. "$here/scripts/lib.sh"
 b=$here/build
 out=$b/profile
 kernels=${PROF_KERNELS:-ours peer}
@@ -57,12 +59,8 @@ gcc -shared -fPIC -O2 -Wall -o "$out/prof.so" "$here/tools/qemu-prof/prof.c" -lp
 # /tests/mte-selfcheck first.
 echo "=== profile: building build/profile/tests/bench-mte"
 rm -rf "$out/tests" && mkdir -p "$out/tests"
-inc=()
-[ -d "$b/linux/.o-std/usr/include" ] && inc=(-isystem "$b/linux/.o-std/usr/include")
-aarch64-linux-gnu-gcc -static -O2 -Wall "${inc[@]}" \
-	-o "$out/tests/bench-mte" "$here/testbed/bench-mte.c"
-aarch64-linux-gnu-gcc -static -O2 -Wall -march=armv8.5-a+memtag \
-	-o "$out/tests/mte-selfcheck" "$here/testbed/mte-selfcheck.c"
+testbed_cc "$out/tests/bench-mte" "$here/testbed/bench-mte.c" "$b/linux/.o-std/usr/include"
+testbed_cc "$out/tests/mte-selfcheck" "$here/testbed/mte-selfcheck.c"
 
 # Snapshot each kernel with its System.map: the trees change under us.
 for k in $kernels; do
