@@ -32,10 +32,32 @@ configs=("$@")
 [ ${#configs[@]} -gt 0 ] || configs=("${cheap[@]}")
 [ "${configs[*]}" = full ] && configs=("${full[@]}")
 
-# The C files of the series outside tools/, as kbuild targets. nVHE hyp
-# objects are built as NAME.nvhe.o, so their directory is the target.
-objs=$(git -C "$tree" diff --name-only base..HEAD -- '*.c' | grep -v '^tools/' |
-	sed -E 's#^(arch/arm64/kvm/hyp/nvhe)/.*#\1/#; s#\.c$#.o#' | sort -u)
+# The C files of the series outside tools/, as kbuild targets. Hyp code
+# is built with the flags of arch/arm64/kvm/hyp/{vhe,nvhe}/ (a file of
+# hyp/ itself in both): those directories are the targets.
+candidates=$(git -C "$tree" diff --name-only base..HEAD -- '*.c' | grep -v '^tools/' |
+	sed -E 's#^arch/arm64/kvm/hyp/.*#arch/arm64/kvm/hyp/vhe/ arch/arm64/kvm/hyp/nvhe/#; s#\.c$#.o#' |
+	tr ' ' '\n' | sort -u)
+
+# objs_in VARIANT: the candidates this configuration builds: an object
+# whose Makefile line names a CONFIG_ option (obj-$(CONFIG_HIBERNATION) +=
+# hibernate.o) only when the option is set in TREE/.o-VARIANT/.config.
+objs_in() {
+	local cfg=$tree/.o-$1/.config o opts opt on
+	for o in $candidates; do
+		on=1
+		case "$o" in
+		*/) ;;
+		*)
+			opts=$(grep -E "(^|[[:space:]])${o##*/}([[:space:]]|\\\\|$)" \
+				"$tree/${o%/*}/Makefile" | grep -oE 'CONFIG_[A-Z0-9_]+' | sort -u)
+			for opt in $opts; do
+				grep -qE "^$opt=(y|m)" "$cfg" || on=
+			done ;;
+		esac
+		[ -n "$on" ] && echo "$o"
+	done
+}
 touched=$(git -C "$tree" diff --name-only base..HEAD -- '*.c' '*.h' | grep -v '^tools/' |
 	sed 's/\./\\./g' | paste -sd'|')
 
@@ -44,10 +66,19 @@ row() {	# row NAME STATUS START
 }
 
 build() {	# build NAME TREE VARIANT TARGET...: one row, log in $logs/NAME.log
-	local name=$1 t=$2 variant=$3 s rc
+	local name=$1 t=$2 variant=$3 s rc targets
 	shift 3
 	s=$(date +%s)
-	"$here/scripts/build-kernel.sh" "$t" "$variant" "$@" > "$logs/$name.log" 2>&1
+	if [ "$1" = OBJS ]; then
+		# configure first, then the objects this configuration builds
+		shift
+		"$here/scripts/build-kernel.sh" "$t" "$variant" prepare > "$logs/$name.log" 2>&1 &&
+		targets=$(objs_in "$variant") &&
+		echo "configs: $name: $(echo $targets "$@")" >> "$logs/$name.log" &&
+		"$here/scripts/build-kernel.sh" "$t" "$variant" $targets "$@" >> "$logs/$name.log" 2>&1
+	else
+		"$here/scripts/build-kernel.sh" "$t" "$variant" "$@" > "$logs/$name.log" 2>&1
+	fi
 	rc=$?
 	if [ "$rc" = 0 ] && grep -E "(^|/)($touched):[0-9]+:[0-9]+: warning:" "$logs/$name.log"; then
 		echo "configs: $name: warnings in files the series touches" >&2
@@ -75,9 +106,9 @@ rc=0
 for c in "${configs[@]}"; do
 	# shellcheck disable=SC2086
 	case "$c" in
-	nomte-objs) build "$c" "$tree" nomte $objs arch/arm64/kvm/ || rc=1 ;;
-	16k-objs) build "$c" "$tree" 16k $objs || rc=1 ;;
-	debian-objs) build "$c" "$tree" debian $objs || rc=1 ;;
+	nomte-objs) build "$c" "$tree" nomte OBJS arch/arm64/kvm/ || rc=1 ;;
+	16k-objs) build "$c" "$tree" 16k OBJS || rc=1 ;;
+	debian-objs) build "$c" "$tree" debian OBJS || rc=1 ;;
 	nomte-link) build "$c" "$tree" nomte Image || rc=1 ;;
 	64k-link) build "$c" "$tree" 64k Image || rc=1 ;;
 	64k-peer)
