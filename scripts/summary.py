@@ -202,7 +202,8 @@ def main(resdir):
         print("  FAILED: " + e)
         counts["fail"] += 1
     for c, t, st in failures:
-        log = "build/logs/%s.console" % c if c != "static" else "build/logs/static/"
+        log = {"static": "build/logs/static/",
+               "configs": "build/logs/configs/"}.get(c, "build/logs/%s.console" % c)
         print("  FAILED: %s on %s: %s (see %s)" % (t, c, st, log))
     if counts["xfail"]:
         print("known peer failures (findings about the unmodified kernel): %d"
