@@ -1,31 +1,33 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * mte-migrate: migrate a guest that uses MTE from one VM to another, the
- * way a VMM (QEMU, crosvm) does for live migration, and check that the
- * guest does not notice.
+ * way a VMM does for live migration, and check that the guest does not
+ * notice.
  *
- *   VM A   runs a tiny bare-metal guest (AArch64 assembly, at the end of
- *          this file) that turns its MMU on with Normal-Tagged RAM and
- *          synchronous tag checking, tags a 1 MiB buffer (tag = granule
- *          index % 16), fills it through the matching tagged pointers and
- *          says "ready" over MMIO.
- *   save   the VMM stops the vCPU, completes its pending MMIO store (KVM_RUN
- *          with immediate_exit, as the KVM API requires before saving
- *          state), then saves guest memory (through its own untagged
- *          mapping), every register of KVM_GET_REG_LIST (KVM_GET_ONE_REG)
- *          and the tags (KVM_ARM_MTE_COPY_TAGS, KVM_ARM_TAGS_FROM_GUEST).
- *          VM A is destroyed: from then on only the saved state exists.
- *   VM B   is set up the same way; memory, tags (KVM_ARM_TAGS_TO_GUEST) and
- *          registers (KVM_SET_ONE_REG) are restored and the vCPU resumes
- *          right after its "ready" store. The guest reports its MTE system
- *          registers, checks every tag (LDG) and every data word through
- *          its tagged pointers with tag checking on, then uses one wrong
- *          tag and must take a synchronous tag check fault (DFSC 0x11) in
- *          its own vector table.
+ *   live       (the default mode; see run_live()) VM A runs a bare-metal
+ *              guest (AArch64 assembly, at the end of this file) that keeps
+ *              changing the data and the tags of a 1 MiB buffer, recording
+ *              what it did. The source sends all memory and tags to a child
+ *              process over a socket, then rounds of dirty pages (dirty
+ *              logging: tag-only stores must show there too), stops the
+ *              vCPU, sends the last dirty pages and every register. VM B, in
+ *              the child, restores memory, tags (KVM_ARM_MTE_COPY_TAGS
+ *              TO_GUEST) and registers and resumes; the guest checks every
+ *              granule against its record and takes a tag check fault on
+ *              purpose. Prints each round (pages, tag bytes, time) and the
+ *              downtime.
+ *   stop-copy  VM A's guest tags the buffer once and stops; memory, every
+ *              register of KVM_GET_REG_LIST and the tags are saved, VM A is
+ *              destroyed, VM B restored from the saved state (see
+ *              run_stop_copy()).
  *
- *   mte-migrate [--no-tags]
- *     --no-tags  do not restore the tags on VM B: a negative control, the
- *                guest must then find wrong tags and this program fail.
+ *   mte-migrate                      all three below, as TAP results
+ *   mte-migrate --live | --stop-copy [--no-tags]
+ *   mte-migrate --live --no-tags-control
+ *     --no-tags          do not restore the tags on VM B: the guest must
+ *                        then find wrong tags and this program fail
+ *     --no-tags-control  the same as a negative control: succeed only if
+ *                        the guest found a wrong tag
  *
  * Exit: 0 migration OK, 1 any failure, 4 (KSFT_SKIP) no KVM or no
  * KVM_CAP_ARM_MTE. Plain ioctls, no selftest library.
@@ -33,6 +35,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -42,11 +45,14 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 #include <linux/kvm.h>
 
 #include "kvm-mte-uapi.h"
+#include "tap.h"
 
 /*
  * Guest physical layout, shared with the guest code (plain numbers: they
@@ -81,11 +87,19 @@
 #define CMD_NO_FAULT	7	/* B: the wrong tag did not fault */
 #define CMD_DONE	8
 
+/* Live migration (the default mode): the guest's record and mailbox */
+#define LIVE_REC	0x40200000	/* per granule: data version, tag version */
+#define LIVE_MAILBOX	0x40300000	/* [0] "check now", [8] ops, [16..] per kind */
+#define LIVE_MAX_ROUNDS	8		/* pre-copy rounds after the full copy */
+#define LIVE_DIRTY_STOP	16		/* stop once a round finds this few pages */
+#define LIVE_ROUND_MS	30		/* the guest works at least this long a round */
+
 #define STR_(x) #x
 #define STR(x) STR_(x)
 
 /* The guest's code, copied to RAM_BASE; see the end of this file. */
 extern const unsigned char guest_start[], guest_resume[], guest_end[];
+extern const unsigned char live_start[], live_end[];
 
 #define GUEST_TIMEOUT	120	/* seconds per KVM_RUN phase, under emulation */
 #define MAX_REG_BYTES	256	/* largest ONE_REG (an SVE Z register) */
@@ -410,9 +424,9 @@ static long copy_tags(struct vm *vm, unsigned char *tags, uint64_t flags)
 	return r;
 }
 
-int main(int argc, char **argv)
+/* Stop-and-copy: the guest is stopped, saved, VM A destroyed, then VM B. */
+static int run_stop_copy(int skip_tags)
 {
-	struct sigaction sa = { .sa_handler = alarm_handler };	/* no SA_RESTART */
 	size_t code_size = guest_end - guest_start;
 	uint64_t resume_pc = RAM_BASE + (guest_resume - guest_start);
 	struct kvm_one_reg one;
@@ -420,31 +434,13 @@ int main(int argc, char **argv)
 	struct saved_reg *saved;
 	unsigned char *mem, *tags, *tags_back;
 	uint64_t cmd, i, pc, n, nonzero, bad, reg_bytes, pstate = 0, sctlr = 0;
-	int target = -1, skip_tags = 0, set_failed = 0, read_differs = 0;
+	int target = -1, set_failed = 0, read_differs = 0;
 	struct vm a, b;
 	double t, t_total;
 	uint64_t fault_addr;
 
-	if (argc == 2 && !strcmp(argv[1], "--no-tags")) {
-		skip_tags = 1;
-	} else if (argc != 1) {
-		fprintf(stderr, "usage: %s [--no-tags]\n", argv[0]);
-		return 2;
-	}
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	sigaction(SIGALRM, &sa, NULL);
-
-	kvm_fd = open("/dev/kvm", O_RDWR);
-	if (kvm_fd < 0) {
-		printf("mte-migrate: SKIP: /dev/kvm: %s: no KVM on this kernel/host\n", strerror(errno));
-		return KSFT_SKIP;
-	}
-	if (ioctl(kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_ARM_MTE) <= 0) {
-		printf("mte-migrate: SKIP: KVM_CHECK_EXTENSION(KVM_CAP_ARM_MTE=%d) = 0: "
-		       "this kernel/host cannot give guests MTE, nothing to migrate\n", KVM_CAP_ARM_MTE);
-		return KSFT_SKIP;
-	}
-	printf("mte-migrate: migrate an MTE guest from VM A to VM B (memory, registers, tags)\n");
+	printf("mte-migrate: stop-and-copy: migrate an MTE guest from VM A to VM B (memory, registers, "
+	       "tags)\n");
 	t_total = now();
 
 	/* ---- 1. VM A: run the guest until it has tagged its buffer ---- */
@@ -728,13 +724,616 @@ int main(int argc, char **argv)
 }
 
 /*
- * The guest. Position independent (copied to RAM_BASE), runs at EL1h.
- * Registers kept for the whole run, and migrated with the rest:
- *   x19 buffer, x20 number of granules, x21 MMIO window,
- *   x22 where the exception handler resumes (0: nowhere, stop).
+ * Live migration. Two processes, no memory shared between them: the
+ * source (VM A, this process) and the destination (VM B, a child), joined
+ * by a socket that carries this stream of records, each a struct
+ * live_hdr and its payload:
+ *   LIVE_PAGE   addr = IPA, count = page size: the page's data (count
+ *               bytes) and its tags (count / 16 bytes, one per granule)
+ *   LIVE_ROUND  count = round number, addr = pages the round sent
+ *   LIVE_REGS   count = n: n times { u64 id; u64 size; size bytes }
+ *   LIVE_END    addr = CLOCK_MONOTONIC (ns) when the source stopped the vCPU
+ * The destination answers with one struct live_result.
+ *
+ * The source runs the guest in a thread of its own while it copies: all
+ * of memory and tags first, then rounds of the pages the dirty log shows
+ * (data and tags: a tag-only store must dirty its page), until a round
+ * finds few pages or the round limit is hit; then it stops the vCPU, sends
+ * the last dirty pages and every register, and exits. The guest keeps
+ * changing data only, tags only, or both, of random granules, and keeps a
+ * record of what it did in its own memory; on VM B the destination sets
+ * the guest's mailbox, and the guest checks every granule against its
+ * record, then takes a tag check fault on purpose.
+ */
+enum { LIVE_PAGE = 1, LIVE_ROUND, LIVE_REGS, LIVE_END };
+
+struct live_hdr {
+	uint32_t type;
+	uint32_t count;
+	uint64_t addr;
+};
+
+struct live_result {
+	int32_t ok;		/* the guest checked everything and faulted */
+	int32_t bad_tag;	/* the guest found a wrong tag */
+	double downtime_ms;	/* source stopped the vCPU -> B resumed it */
+	uint64_t ops;		/* changes the guest made, A and B together */
+};
+
+struct live_vcpu {
+	struct vm *vm;
+	pthread_t thread;
+	volatile int ready;	/* the guest set up its memory */
+	volatile int stop;	/* the source is stopping the vCPU */
+	volatile int failed;	/* the guest or KVM_RUN failed: see cmd */
+	uint64_t cmd;
+};
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+static void sig_nop(int sig)
+{
+}
+
+static void xsend(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+	ssize_t r;
+
+	while (len) {
+		r = write(fd, p, len);
+		if (r <= 0) {
+			printf("  FAIL: migration stream: write: %s\n", r ? strerror(errno) : "closed");
+			printf("MIGRATION FAILED: the destination went away\n");
+			exit(1);
+		}
+		p += r;
+		len -= r;
+	}
+}
+
+static void xrecv(int fd, void *buf, size_t len)
+{
+	char *p = buf;
+	ssize_t r;
+
+	while (len) {
+		r = read(fd, p, len);
+		if (r <= 0) {
+			printf("  FAIL: migration stream: read: %s\n", r ? strerror(errno) : "closed early");
+			printf("MIGRATION FAILED: the stream from the source ended early\n");
+			exit(1);
+		}
+		p += r;
+		len -= r;
+	}
+}
+
+/* Runs VM A's guest until the source stops it or it reports a problem. */
+static void *live_vcpu_thread(void *data)
+{
+	struct live_vcpu *v = data;
+	struct kvm_run *run = v->vm->run;
+	uint64_t off, val;
+
+	for (;;) {
+		if (ioctl(v->vm->vcpu, KVM_RUN, 0) < 0) {
+			if (errno == EINTR && v->stop)
+				return NULL;
+			if (errno == EINTR)
+				continue;
+			printf("  FAIL: A: KVM_RUN: %s (%s): %s\n", strerrorname_np(errno),
+			       strerror(errno), meaning("KVM_RUN", errno));
+			v->failed = 1;
+			return NULL;
+		}
+		off = run->mmio.phys_addr - MMIO_BASE;
+		if (run->exit_reason != KVM_EXIT_MMIO || !run->mmio.is_write ||
+		    run->mmio.len != 8 || off >= MMIO_SIZE || off % 8) {
+			printf("  FAIL: A: unexpected exit (reason %u)\n", run->exit_reason);
+			v->failed = 1;
+			return NULL;
+		}
+		memcpy(&val, run->mmio.data, 8);
+		if (off != MMIO_CMD) {
+			v->vm->arg[off / 8 - 1] = val;
+			continue;
+		}
+		if (val != CMD_READY) {
+			v->cmd = val;
+			v->failed = 1;
+			return NULL;
+		}
+		v->ready = 1;
+	}
+}
+
+static void set_dirty_logging(struct vm *vm, int on)
+{
+	struct kvm_userspace_memory_region slot = {
+		.slot = 0, .flags = on ? KVM_MEM_LOG_DIRTY_PAGES : 0,
+		.guest_phys_addr = RAM_BASE, .memory_size = RAM_SIZE,
+		.userspace_addr = (uintptr_t)vm->ram,
+	};
+
+	xioctl(vm->fd, KVM_SET_USER_MEMORY_REGION, &slot);
+}
+
+/* KVM_GET_DIRTY_LOG (which also clears it): the number of dirty pages */
+static uint64_t get_dirty_log(struct vm *vm, uint64_t *bitmap, uint64_t npages)
+{
+	struct kvm_dirty_log log = { .slot = 0, .dirty_bitmap = bitmap };
+	uint64_t i, n = 0;
+
+	xioctl(vm->fd, KVM_GET_DIRTY_LOG, &log);
+	for (i = 0; i < npages; i++)
+		n += (bitmap[i / 64] >> (i % 64)) & 1;
+	return n;
+}
+
+/* One page of VM A, data and tags, while the guest may be changing both. */
+static void send_page(int fd, struct vm *vm, uint64_t pg, uint64_t psz, unsigned char *tags)
+{
+	struct live_hdr h = { .type = LIVE_PAGE, .count = psz, .addr = RAM_BASE + pg * psz };
+	struct kvm_arm_copy_mte_tags copy = {
+		.guest_ipa = h.addr, .length = psz, .addr = tags,
+		.flags = KVM_ARM_TAGS_FROM_GUEST,
+	};
+
+	if (xioctl(vm->fd, KVM_ARM_MTE_COPY_TAGS, &copy) != (long)psz) {
+		printf("  FAIL: A: KVM_ARM_MTE_COPY_TAGS FROM_GUEST of page 0x%llx was partial\n",
+		       (unsigned long long)h.addr);
+		printf("MIGRATION FAILED: tags could not be read\n");
+		exit(1);
+	}
+	xsend(fd, &h, sizeof(h));
+	xsend(fd, vm->ram + pg * psz, psz);
+	xsend(fd, tags, psz / 16);
+}
+
+/* Send the pages set in bitmap (all of them if bitmap is NULL). */
+static uint64_t send_pages(int fd, struct vm *vm, const uint64_t *bitmap, uint64_t npages,
+			   uint64_t psz, unsigned char *tags)
+{
+	uint64_t i, sent = 0;
+
+	for (i = 0; i < npages; i++) {
+		if (bitmap && !((bitmap[i / 64] >> (i % 64)) & 1))
+			continue;
+		send_page(fd, vm, i, psz, tags);
+		sent++;
+	}
+	return sent;
+}
+
+static void send_regs(int fd, struct vm *vm)
+{
+	struct kvm_reg_list probe = { .n = 0 }, *list;
+	uint64_t val[MAX_REG_BYTES / 8], i, size;
+	struct live_hdr h = { .type = LIVE_REGS };
+	struct kvm_one_reg one;
+
+	if (ioctl(vm->vcpu, KVM_GET_REG_LIST, &probe) == 0 || errno != E2BIG) {
+		printf("  FAIL: KVM_GET_REG_LIST with n=0: expected E2BIG, got %s\n", strerror(errno));
+		exit(1);
+	}
+	list = malloc(sizeof(*list) + probe.n * sizeof(__u64));
+	if (!list) {
+		printf("  FAIL: out of memory\n");
+		exit(1);
+	}
+	list->n = probe.n;
+	xioctl(vm->vcpu, KVM_GET_REG_LIST, list);
+	h.count = list->n;
+	xsend(fd, &h, sizeof(h));
+	for (i = 0; i < list->n; i++) {
+		size = reg_size(list->reg[i]);
+		if (size > MAX_REG_BYTES) {
+			printf("  FAIL: register %s is %llu bytes\n", reg_name(list->reg[i]),
+			       (unsigned long long)size);
+			exit(1);
+		}
+		one.id = list->reg[i];
+		one.addr = (uintptr_t)val;
+		xioctl(vm->vcpu, KVM_GET_ONE_REG, &one);
+		xsend(fd, &one.id, 8);
+		xsend(fd, &size, 8);
+		xsend(fd, val, size);
+	}
+	free(list);
+}
+
+static uint64_t guest_ops(struct vm *vm)
+{
+	return *(volatile uint64_t *)(vm->ram + LIVE_MAILBOX - RAM_BASE + 8);
+}
+
+static int live_source(int fd)
+{
+	struct sigaction sa = { .sa_handler = sig_nop };	/* no SA_RESTART */
+	uint64_t psz = getpagesize(), npages = RAM_SIZE / psz, *bitmap, *more;
+	uint64_t round, dirty, sent, total_pages = 0, pc = RAM_BASE, stop_ns, i;
+	struct live_hdr h = { 0 };
+	struct kvm_one_reg one = { .id = CORE_REG(regs.pc), .addr = (uintptr_t)&pc };
+	struct live_vcpu v = { 0 };
+	unsigned char *tags;
+	int target = -1;
+	double t, t0;
+	struct vm a;
+
+	sigaction(SIGUSR1, &sa, NULL);
+	bitmap = calloc((npages + 63) / 64, 8);
+	more = calloc((npages + 63) / 64, 8);
+	tags = malloc(psz / 16);
+	if (!bitmap || !more || !tags) {
+		printf("  FAIL: out of memory\n");
+		return 1;
+	}
+	vm_create(&a, 'A', &target, 0);
+	memcpy(a.ram, live_start, live_end - live_start);
+	xioctl(a.vcpu, KVM_SET_ONE_REG, &one);
+	v.vm = &a;
+	pthread_create(&v.thread, NULL, live_vcpu_thread, &v);
+	for (t = now(); !v.ready && !v.failed && now() - t < GUEST_TIMEOUT * 1000.0; )
+		usleep(1000);
+	if (!v.ready) {
+		if (v.cmd == CMD_EXCEPTION)
+			report_exception(&a);
+		printf("MIGRATION FAILED: VM A's guest did not get ready\n");
+		return 1;
+	}
+	printf("  A: guest ready: %llu granules tagged (tag = index %% 16) and filled; it now keeps "
+	       "changing data only, tags only, or both, of random granules\n",
+	       (unsigned long long)a.arg[0]);
+
+	set_dirty_logging(&a, 1);
+	get_dirty_log(&a, bitmap, npages);
+	t0 = t = now();
+	sent = send_pages(fd, &a, NULL, npages, psz, tags);
+	total_pages += sent;
+	h.type = LIVE_ROUND;
+	h.count = 0;
+	h.addr = sent;
+	xsend(fd, &h, sizeof(h));
+	printf("  A: dirty logging on (KVM_MEM_LOG_DIRTY_PAGES); round 0: all %llu pages, %llu tag "
+	       "bytes (%.1f ms), guest at %llu changes\n", (unsigned long long)sent,
+	       (unsigned long long)(sent * psz / 16), now() - t, (unsigned long long)guest_ops(&a));
+
+	for (round = 1; ; round++) {
+		while (now() - t < LIVE_ROUND_MS)
+			usleep(1000);
+		t = now();
+		dirty = get_dirty_log(&a, bitmap, npages);
+		/* few enough (or enough rounds): these go with the last round */
+		if (v.failed || dirty <= LIVE_DIRTY_STOP || round > LIVE_MAX_ROUNDS)
+			break;
+		sent = send_pages(fd, &a, bitmap, npages, psz, tags);
+		total_pages += sent;
+		h.count = round;
+		h.addr = sent;
+		xsend(fd, &h, sizeof(h));
+		printf("  A: round %llu: %llu dirty pages, %llu tag bytes (%.1f ms), guest at %llu "
+		       "changes\n", (unsigned long long)round, (unsigned long long)sent,
+		       (unsigned long long)(sent * psz / 16), now() - t,
+		       (unsigned long long)guest_ops(&a));
+	}
+
+	/* stop the vCPU: immediate_exit, then a signal in case it is in the guest */
+	stop_ns = now_ns();
+	v.stop = 1;
+	a.run->immediate_exit = 1;
+	pthread_kill(v.thread, SIGUSR1);
+	pthread_join(v.thread, NULL);
+	if (v.failed) {
+		if (v.cmd == CMD_EXCEPTION)
+			report_exception(&a);
+		printf("MIGRATION FAILED: VM A's guest stopped while migrating (command %llu)\n",
+		       (unsigned long long)v.cmd);
+		return 1;
+	}
+	t = now();
+	get_dirty_log(&a, more, npages);
+	for (i = 0; i < (npages + 63) / 64; i++)
+		bitmap[i] |= more[i];
+	sent = send_pages(fd, &a, bitmap, npages, psz, tags);
+	total_pages += sent;
+	h.count = round;
+	h.addr = sent;
+	xsend(fd, &h, sizeof(h));
+	send_regs(fd, &a);
+	h.type = LIVE_END;
+	h.addr = stop_ns;
+	xsend(fd, &h, sizeof(h));
+	printf("  A: vCPU stopped after %llu changes; last round %llu: %llu dirty pages, %llu tag "
+	       "bytes, and all registers (%.1f ms); %llu pages sent in %.0f ms in all\n",
+	       (unsigned long long)guest_ops(&a), (unsigned long long)round,
+	       (unsigned long long)sent, (unsigned long long)(sent * psz / 16), now() - t,
+	       (unsigned long long)total_pages, now() - t0);
+	vm_destroy(&a);
+	return 0;
+}
+
+/* VM B: take the stream, resume the guest and let it check everything. */
+static int live_destination(int fd, int skip_tags)
+{
+	struct live_result res = { 0 };
+	uint64_t psz = getpagesize(), pages = 0, stop_ns = 0, i, id, size, regs = 0;
+	uint64_t val[MAX_REG_BYTES / 8], cmd, *counts;
+	struct kvm_one_reg one = { .addr = (uintptr_t)val };
+	unsigned char *page = malloc(psz + psz / 16);
+	struct live_hdr h;
+	int target = -1;
+	struct vm b;
+	double t;
+
+	if (!page) {
+		printf("  FAIL: out of memory\n");
+		return 1;
+	}
+	vm_create(&b, 'B', &target, 0);
+	for (;;) {
+		xrecv(fd, &h, sizeof(h));
+		if (h.type == LIVE_END) {
+			stop_ns = h.addr;
+			break;
+		}
+		switch (h.type) {
+		case LIVE_PAGE: {
+			struct kvm_arm_copy_mte_tags copy = {
+				.guest_ipa = h.addr, .length = psz, .addr = page + psz,
+				.flags = KVM_ARM_TAGS_TO_GUEST,
+			};
+
+			if (h.count != psz || h.addr < RAM_BASE || h.addr + psz > RAM_BASE + RAM_SIZE) {
+				printf("  FAIL: B: page record 0x%llx/%u outside RAM\n",
+				       (unsigned long long)h.addr, h.count);
+				return 1;
+			}
+			xrecv(fd, page, psz + psz / 16);
+			memcpy(b.ram + h.addr - RAM_BASE, page, psz);
+			if (!skip_tags && xioctl(b.fd, KVM_ARM_MTE_COPY_TAGS, &copy) != (long)psz) {
+				printf("  FAIL: B: KVM_ARM_MTE_COPY_TAGS TO_GUEST of page 0x%llx was "
+				       "partial\n", (unsigned long long)h.addr);
+				return 1;
+			}
+			pages++;
+			break;
+		}
+		case LIVE_ROUND:
+			printf("  B: round %u: %llu pages and their tags %s\n", h.count,
+			       (unsigned long long)h.addr,
+			       skip_tags ? "received, tags NOT restored (--no-tags)" :
+			       "restored (memory through the VMM's mapping, tags with TO_GUEST)");
+			break;
+		case LIVE_REGS:
+			for (i = 0; i < h.count; i++) {
+				xrecv(fd, &id, 8);
+				xrecv(fd, &size, 8);
+				if (size > MAX_REG_BYTES) {
+					printf("  FAIL: B: register of %llu bytes\n",
+					       (unsigned long long)size);
+					return 1;
+				}
+				xrecv(fd, val, size);
+				one.id = id;
+				if (ioctl(b.vcpu, KVM_SET_ONE_REG, &one) < 0) {
+					fail("B: KVM_SET_ONE_REG %s: %s (%s): %s", reg_name(id),
+					     strerrorname_np(errno), strerror(errno),
+					     meaning("KVM_SET_ONE_REG", errno));
+					continue;
+				}
+				regs++;
+			}
+			printf("  B: %llu registers restored with KVM_SET_ONE_REG\n",
+			       (unsigned long long)regs);
+			break;
+		default:
+			printf("  FAIL: B: unknown record type %u in the stream\n", h.type);
+			return 1;
+		}
+	}
+
+	/* tell the guest to check, then resume it */
+	*(volatile uint64_t *)(b.ram + LIVE_MAILBOX - RAM_BASE) = 1;
+	t = now();
+	res.downtime_ms = (now_ns() - stop_ns) / 1e6;
+	printf("  B: %llu pages received; resuming the guest %.1f ms after the source stopped it "
+	       "(downtime)\n", (unsigned long long)pages, res.downtime_ms);
+	cmd = guest_event(&b);
+	counts = (uint64_t *)(b.ram + LIVE_MAILBOX - RAM_BASE + 16);
+	switch (cmd) {
+	case CMD_CHECKED:
+		res.ops = b.arg[1];
+		printf("  B: guest checked all %llu granules against its record: every tag (LDG) and "
+		       "data word, through tagged pointers with sync tag checks (%.1f ms); %llu "
+		       "changes before it moved: %llu data only, %llu tags only, %llu both\n",
+		       (unsigned long long)b.arg[0], now() - t, (unsigned long long)res.ops,
+		       (unsigned long long)counts[0], (unsigned long long)counts[1],
+		       (unsigned long long)counts[2]);
+		if (b.arg[0] != BUF_GRANULES)
+			fail("the guest checked %llu granules, not %d", (unsigned long long)b.arg[0],
+			     BUF_GRANULES);
+		if (!counts[0] || !counts[1] || !counts[2])
+			fail("the guest did not make every kind of change before it moved");
+		break;
+	case CMD_BAD_TAG:
+		res.bad_tag = 1;
+		fail("the guest on VM B finds tag %llu on granule %llu, its record says %llu",
+		     (unsigned long long)b.arg[1], (unsigned long long)b.arg[0],
+		     (unsigned long long)b.arg[2]);
+		break;
+	case CMD_BAD_DATA:
+		fail("the guest on VM B finds 0x%llx 0x%llx in granule %llu, not what its record says",
+		     (unsigned long long)b.arg[1], (unsigned long long)b.arg[2],
+		     (unsigned long long)b.arg[0]);
+		break;
+	case CMD_EXCEPTION:
+		report_exception(&b);
+		break;
+	default:
+		fail("unexpected guest command %llu", (unsigned long long)cmd);
+	}
+	if (!failures) {
+		cmd = guest_event(&b);
+		if (cmd == CMD_EXCEPTION && b.arg[0] >> 26 == 0x25 && (b.arg[0] & 0x3f) == 0x11) {
+			printf("  B: a wrong tag still faults: ESR_EL1 0x%llx (DFSC 0x11), FAR_EL1 "
+			       "0x%llx\n", (unsigned long long)b.arg[0],
+			       (unsigned long long)b.arg[1]);
+			cmd = guest_event(&b);
+		} else {
+			fail("the access with a wrong tag did not take a tag check fault (command "
+			     "%llu, ESR_EL1 0x%llx)", (unsigned long long)cmd,
+			     (unsigned long long)b.arg[0]);
+		}
+		if (cmd != CMD_DONE)
+			fail("the guest did not finish (command %llu)", (unsigned long long)cmd);
+	}
+	vm_destroy(&b);
+	res.ok = !failures;
+	xsend(fd, &res, sizeof(res));
+	return !res.ok;
+}
+
+/*
+ * control: --no-tags as a negative control; success means the guest
+ * noticed the tags were not moved.
+ */
+static int run_live(int skip_tags, int control)
+{
+	struct live_result res = { 0 };
+	int sv[2], status, src;
+	pid_t pid;
+
+	printf("mte-migrate: live: migrate a running MTE guest from VM A (this process) to VM B "
+	       "(a child process) over a socket, with pre-copy rounds%s\n",
+	       skip_tags ? "; tags NOT moved (--no-tags)" : "");
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv)) {
+		printf("  FAIL: socketpair: %s\n", strerror(errno));
+		return 1;
+	}
+	pid = fork();
+	if (pid < 0) {
+		printf("  FAIL: fork: %s\n", strerror(errno));
+		return 1;
+	}
+	if (!pid) {
+		close(sv[0]);
+		exit(live_destination(sv[1], skip_tags));
+	}
+	close(sv[1]);
+	src = live_source(sv[0]);
+	if (!src && read(sv[0], &res, sizeof(res)) != sizeof(res))
+		res.ok = 0;
+	close(sv[0]);
+	if (src)
+		kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+
+	if (control) {
+		if (!src && res.bad_tag) {
+			printf("NEGATIVE CONTROL OK: without its tags the guest found a wrong one\n");
+			return 0;
+		}
+		printf("NEGATIVE CONTROL FAILED: the guest did not notice that its tags were not "
+		       "moved\n");
+		return 1;
+	}
+	if (src || !res.ok || !WIFEXITED(status) || WEXITSTATUS(status)) {
+		printf("MIGRATION FAILED: see FAIL lines above\n");
+		return 1;
+	}
+	printf("MIGRATION OK: live, %.1f ms downtime; the guest made %llu changes across the move and "
+	       "found every tag and data word as it left them; a wrong tag still faults\n",
+	       res.downtime_ms, (unsigned long long)res.ops);
+	return 0;
+}
+
+static void usage(const char *prog)
+{
+	fprintf(stderr, "usage: %s [--live | --stop-copy] [--no-tags | --no-tags-control]\n", prog);
+	exit(2);
+}
+
+/* One mode in a child process, as one TAP result. */
+static void run_part(const char *name, int stop_copy, int skip_tags, int control)
+{
+	int status;
+	pid_t pid;
+
+	fflush(stdout);
+	pid = fork();
+	if (!pid)
+		exit(stop_copy ? run_stop_copy(skip_tags) : run_live(skip_tags, control));
+	if (pid < 0 || waitpid(pid, &status, 0) != pid) {
+		result(0, name, "fork/wait failed");
+		return;
+	}
+	result(WIFEXITED(status) && !WEXITSTATUS(status), name, NULL);
+}
+
+int main(int argc, char **argv)
+{
+	struct sigaction sa = { .sa_handler = alarm_handler };	/* no SA_RESTART */
+	int i, live = 0, stop_copy = 0, skip_tags = 0, control = 0;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--live"))
+			live = 1;
+		else if (!strcmp(argv[i], "--stop-copy"))
+			stop_copy = 1;
+		else if (!strcmp(argv[i], "--no-tags"))
+			skip_tags = 1;
+		else if (!strcmp(argv[i], "--no-tags-control"))
+			skip_tags = control = 1;
+		else
+			usage(argv[0]);
+	}
+	if ((stop_copy && (control || live)) || (argc > 1 && !live && !stop_copy))
+		usage(argv[0]);
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	sigaction(SIGALRM, &sa, NULL);
+
+	kvm_fd = open("/dev/kvm", O_RDWR);
+	if (kvm_fd < 0) {
+		printf("mte-migrate: SKIP: /dev/kvm: %s: no KVM on this kernel/host\n", strerror(errno));
+		return KSFT_SKIP;
+	}
+	if (ioctl(kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_ARM_MTE) <= 0) {
+		printf("mte-migrate: SKIP: KVM_CHECK_EXTENSION(KVM_CAP_ARM_MTE=%d) = 0: "
+		       "this kernel/host cannot give guests MTE, nothing to migrate\n", KVM_CAP_ARM_MTE);
+		return KSFT_SKIP;
+	}
+	if (argc > 1)
+		return stop_copy ? run_stop_copy(skip_tags) : run_live(skip_tags, control);
+
+	/* no arguments: every mode, as TAP results */
+	printf("TAP version 13\n1..3\n");
+	run_part("live", 0, 0, 0);
+	run_part("stop_copy", 1, 0, 0);
+	run_part("no_tags_control", 0, 1, 1);
+	return failed_tests ? 1 : 0;
+}
+
+/*
+ * Guest code shared by both guests, as assembler macros (position
+ * independent: each guest is copied to RAM_BASE and runs at EL1h).
+ *   guest_setup VECTORS   x19 = buffer, x20 = its number of granules,
+ *                         x21 = MMIO window, x22 = 0 (see below); stack,
+ *                         VBAR_EL1, an identity map (0-1G Device, 1G-2G
+ *                         Normal Tagged), recognisable MTE registers, MMU
+ *                         on with tag access and synchronous tag checks
+ *   guest_vectors VECTORS  a vector table whose entries report ESR_EL1,
+ *                         FAR_EL1, ELR_EL1 and their number over MMIO,
+ *                         then resume at x22 (and clear it) or, when x22
+ *                         is 0, stop
  */
 asm(
-"	.pushsection .rodata.mte_guest, \"a\"\n"
 "	.arch_extension memtag\n"
 "	.equ	MMIO_BASE, " STR(MMIO_BASE) "\n"
 "	.equ	PGTABLE, " STR(PGTABLE) "\n"
@@ -761,16 +1360,14 @@ asm(
 	 */
 "	.equ	GCR_VAL, 0x1\n"
 "	.equ	RGSR_VAL, 0xace1 << 8\n"
-"	.balign	4096\n"
-"	.global	guest_start, guest_resume, guest_end\n"
-"guest_start:\n"
+"	.macro	guest_setup vectors\n"
 "	ldr	x21, =MMIO_BASE\n"
 "	ldr	x19, =BUF_BASE\n"
 "	ldr	x20, =BUF_GRANULES\n"
 "	mov	x22, #0\n"
 "	ldr	x0, =STACK_TOP\n"
 "	mov	sp, x0\n"
-"	adr	x0, vectors\n"
+"	adr	x0, \\vectors\n"
 "	msr	vbar_el1, x0\n"
 	/* identity map: [0] 0-1G device, [1] 1G-2G normal tagged */
 "	ldr	x0, =PGTABLE\n"
@@ -812,6 +1409,48 @@ asm(
 "	orr	x0, x0, x1\n"
 "	msr	sctlr_el1, x0\n"
 "	isb\n"
+"	.endm\n"
+"	.macro	guest_vectors vectors\n"
+	/* 16 entries of 0x80 bytes; each reports its number */
+"	.balign	2048\n"
+"\\vectors:\n"
+"	.set	vec_n, 0\n"
+"	.rept	16\n"
+"	.balign	128\n"
+"	mov	x9, #vec_n\n"
+"	b	\\vectors\\()_exc\n"
+"	.set	vec_n, vec_n + 1\n"
+"	.endr\n"
+"\\vectors\\()_exc:\n"
+"	mrs	x0, esr_el1\n"
+"	str	x0, [x21, #" STR(MMIO_ARG0) "]\n"
+"	mrs	x0, far_el1\n"
+"	str	x0, [x21, #" STR(MMIO_ARG1) "]\n"
+"	mrs	x0, elr_el1\n"
+"	str	x0, [x21, #" STR(MMIO_ARG2) "]\n"
+"	str	x9, [x21, #" STR(MMIO_ARG3) "]\n"
+"	mov	x0, #" STR(CMD_EXCEPTION) "\n"
+"	str	x0, [x21, #" STR(MMIO_CMD) "]\n"
+"	cbz	x22, 1f\n"
+"	msr	elr_el1, x22\n"
+"	mov	x22, #0\n"
+"	eret\n"
+"1:	wfi\n"
+"	b	1b\n"
+"	.endm\n"
+);
+
+/*
+ * The stop-and-copy guest. Registers kept for the whole run, and migrated
+ * with the rest: x19 buffer, x20 number of granules, x21 MMIO window, x22
+ * where the exception handler resumes (0: nowhere, stop).
+ */
+asm(
+"	.pushsection .rodata.mte_guest, \"a\"\n"
+"	.balign	4096\n"
+"	.global	guest_start, guest_resume, guest_end\n"
+"guest_start:\n"
+"	guest_setup vectors\n"
 	/* tag granule i with i % 16 and store i, ~i through the tagged pointer */
 "	mov	x1, #0\n"
 "3:	and	x2, x1, #0xf\n"
@@ -889,28 +1528,163 @@ asm(
 "	str	x0, [x21, #" STR(MMIO_CMD) "]\n"
 "	b	6b\n"
 "	.ltorg\n"
-	/* vector table: 16 entries of 0x80 bytes; each reports its number */
-"	.balign	2048\n"
-"vectors:\n"
-"	.irp	n, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15\n"
-"	.balign	128\n"
-"	mov	x9, #\\n\n"
-"	b	exception\n"
-"	.endr\n"
-"exception:\n"
-"	mrs	x0, esr_el1\n"
-"	str	x0, [x21, #" STR(MMIO_ARG0) "]\n"
-"	mrs	x0, far_el1\n"
-"	str	x0, [x21, #" STR(MMIO_ARG1) "]\n"
-"	mrs	x0, elr_el1\n"
-"	str	x0, [x21, #" STR(MMIO_ARG2) "]\n"
-"	str	x9, [x21, #" STR(MMIO_ARG3) "]\n"
-"	mov	x0, #" STR(CMD_EXCEPTION) "\n"
-"	str	x0, [x21, #" STR(MMIO_CMD) "]\n"
-"	cbz	x22, 6b\n"
-"	msr	elr_el1, x22\n"
-"	mov	x22, #0\n"
-"	eret\n"
+"	guest_vectors vectors\n"
 "guest_end:\n"
+"	.popsection\n"
+);
+
+/*
+ * The live guest. Registers kept for the whole run, and migrated with the
+ * rest: x19-x22 as above, x23 the state of its random number generator,
+ * x24 changes made, x25 the record, x26 the mailbox, x27/x28 the
+ * generator's constants, x29 granules - 1.
+ *
+ * Granule i holds data (i | dv << 32, its complement) and tag
+ * (i + tv) % 16, where dv and tv, the data and tag versions, are bytes
+ * 2i and 2i + 1 of the record. Each change picks a granule and a kind:
+ * data only (dv + 1, stored through the granule's current tag), tag only
+ * (tv + 1, STG; the data is not touched) or both; it counts the kinds at
+ * mailbox + 16, + 24, + 32.
+ */
+asm(
+"	.pushsection .rodata.mte_guest, \"a\"\n"
+"	.equ	LIVE_REC, " STR(LIVE_REC) "\n"
+"	.equ	LIVE_MAILBOX, " STR(LIVE_MAILBOX) "\n"
+"	.balign	4096\n"
+"	.global	live_start, live_end\n"
+"live_start:\n"
+"	guest_setup live_vectors\n"
+"	ldr	x25, =LIVE_REC\n"
+"	ldr	x26, =LIVE_MAILBOX\n"
+"	ldr	x23, =0x2545f4914f6cdd1d\n"
+"	ldr	x27, =6364136223846793005\n"
+"	ldr	x28, =1442695040888963407\n"
+"	sub	x29, x20, #1\n"
+"	mov	x24, #0\n"
+	/* version 0 everywhere: tag i % 16, data i and ~i */
+"	mov	x1, #0\n"
+"1:	and	x2, x1, #0xf\n"
+"	add	x3, x19, x1, lsl #4\n"
+"	orr	x3, x3, x2, lsl #56\n"
+"	stg	x3, [x3]\n"
+"	mvn	x4, x1\n"
+"	stp	x1, x4, [x3]\n"
+"	strh	wzr, [x25, x1, lsl #1]\n"
+"	add	x1, x1, #1\n"
+"	cmp	x1, x20\n"
+"	b.lo	1b\n"
+"	stp	xzr, xzr, [x26]\n"
+"	stp	xzr, xzr, [x26, #16]\n"
+"	str	xzr, [x26, #32]\n"
+"	dsb	sy\n"
+"	str	x20, [x21, #" STR(MMIO_ARG0) "]\n"
+"	mov	x0, #" STR(CMD_READY) "\n"
+"	str	x0, [x21, #" STR(MMIO_CMD) "]\n"
+"live_loop:\n"
+"	ldr	x0, [x26]\n"
+"	cbnz	x0, live_check\n"
+"	madd	x23, x23, x27, x28\n"
+"	lsr	x1, x23, #33\n"
+"	and	x1, x1, x29\n"
+"	ubfx	x2, x23, #16, #2\n"
+"	cmp	x2, #3\n"
+"	b.ne	2f\n"
+"	mov	x2, #2\n"
+"2:	add	x5, x25, x1, lsl #1\n"
+"	ldrb	w6, [x5]\n"
+"	ldrb	w7, [x5, #1]\n"
+"	cmp	x2, #1\n"
+"	b.eq	3f\n"
+	/* data: a new version, through the granule's current tag */
+"	add	w6, w6, #1\n"
+"	and	w6, w6, #0xff\n"
+"	strb	w6, [x5]\n"
+"	add	x8, x1, x7\n"
+"	and	x8, x8, #0xf\n"
+"	add	x3, x19, x1, lsl #4\n"
+"	orr	x3, x3, x8, lsl #56\n"
+"	orr	x4, x1, x6, lsl #32\n"
+"	mvn	x10, x4\n"
+"	stp	x4, x10, [x3]\n"
+"	cbz	x2, 4f\n"
+	/* tag: a new version, STG only */
+"3:	add	w7, w7, #1\n"
+"	and	w7, w7, #0xff\n"
+"	strb	w7, [x5, #1]\n"
+"	add	x8, x1, x7\n"
+"	and	x8, x8, #0xf\n"
+"	add	x3, x19, x1, lsl #4\n"
+"	orr	x3, x3, x8, lsl #56\n"
+"	stg	x3, [x3]\n"
+"4:	add	x24, x24, #1\n"
+"	str	x24, [x26, #8]\n"
+"	add	x8, x26, #16\n"
+"	ldr	x10, [x8, x2, lsl #3]\n"
+"	add	x10, x10, #1\n"
+"	str	x10, [x8, x2, lsl #3]\n"
+"	b	live_loop\n"
+	/* on VM B: every granule against the record */
+"live_check:\n"
+"	mov	x1, #0\n"
+"5:	add	x5, x25, x1, lsl #1\n"
+"	ldrb	w6, [x5]\n"
+"	ldrb	w7, [x5, #1]\n"
+"	add	x2, x1, x7\n"
+"	and	x2, x2, #0xf\n"
+"	add	x3, x19, x1, lsl #4\n"
+"	mov	x4, x3\n"
+"	ldg	x4, [x3]\n"
+"	ubfx	x4, x4, #56, #4\n"
+"	cmp	x4, x2\n"
+"	b.ne	live_bad_tag\n"
+"	orr	x3, x3, x2, lsl #56\n"
+"	ldp	x10, x11, [x3]\n"
+"	orr	x12, x1, x6, lsl #32\n"
+"	mvn	x13, x12\n"
+"	cmp	x10, x12\n"
+"	ccmp	x11, x13, #0, eq\n"
+"	b.ne	live_bad_data\n"
+"	add	x1, x1, #1\n"
+"	cmp	x1, x20\n"
+"	b.lo	5b\n"
+"	str	x20, [x21, #" STR(MMIO_ARG0) "]\n"
+"	str	x24, [x21, #" STR(MMIO_ARG1) "]\n"
+"	mov	x0, #" STR(CMD_CHECKED) "\n"
+"	str	x0, [x21, #" STR(MMIO_CMD) "]\n"
+	/* one wrong tag: must take a synchronous tag check fault */
+"	mov	x1, #" STR(WRONG_GRANULE) "\n"
+"	add	x5, x25, x1, lsl #1\n"
+"	ldrb	w7, [x5, #1]\n"
+"	add	x2, x1, x7\n"
+"	add	x2, x2, #1\n"
+"	and	x2, x2, #0xf\n"
+"	add	x3, x19, x1, lsl #4\n"
+"	orr	x3, x3, x2, lsl #56\n"
+"	adr	x22, 6f\n"
+"	ldr	x5, [x3]\n"
+"	mov	x22, #0\n"
+"	mov	x0, #" STR(CMD_NO_FAULT) "\n"
+"	str	x0, [x21, #" STR(MMIO_CMD) "]\n"
+"6:	mov	x0, #" STR(CMD_DONE) "\n"
+"	str	x0, [x21, #" STR(MMIO_CMD) "]\n"
+"7:	wfi\n"
+"	b	7b\n"
+"live_bad_tag:\n"
+"	str	x1, [x21, #" STR(MMIO_ARG0) "]\n"
+"	str	x4, [x21, #" STR(MMIO_ARG1) "]\n"
+"	str	x2, [x21, #" STR(MMIO_ARG2) "]\n"
+"	mov	x0, #" STR(CMD_BAD_TAG) "\n"
+"	str	x0, [x21, #" STR(MMIO_CMD) "]\n"
+"	b	7b\n"
+"live_bad_data:\n"
+"	str	x1, [x21, #" STR(MMIO_ARG0) "]\n"
+"	str	x10, [x21, #" STR(MMIO_ARG1) "]\n"
+"	str	x11, [x21, #" STR(MMIO_ARG2) "]\n"
+"	mov	x0, #" STR(CMD_BAD_DATA) "\n"
+"	str	x0, [x21, #" STR(MMIO_CMD) "]\n"
+"	b	7b\n"
+"	.ltorg\n"
+"	guest_vectors live_vectors\n"
+"live_end:\n"
 "	.popsection\n"
 );
