@@ -91,7 +91,8 @@
 #define LIVE_REC	0x40200000	/* per granule: data version, tag version */
 #define LIVE_MAILBOX	0x40300000	/* [0] "check now", [8] ops, [16..] per kind */
 #define LIVE_MAX_ROUNDS	8		/* pre-copy rounds after the full copy */
-#define LIVE_DIRTY_STOP	16		/* stop once a round finds this few pages */
+#define LIVE_DIRTY_STOP	32		/* stop once a round finds this few pages */
+#define LIVE_HOT_MASK	0x7ff		/* most changes: the first 2048 granules */
 #define LIVE_ROUND_MS	30		/* the guest works at least this long a round */
 
 #define STR_(x) #x
@@ -1544,12 +1545,15 @@ asm(
  * 2i and 2i + 1 of the record. Each change picks a granule and a kind:
  * data only (dv + 1, stored through the granule's current tag), tag only
  * (tv + 1, STG; the data is not touched) or both; it counts the kinds at
- * mailbox + 16, + 24, + 32.
+ * mailbox + 16, + 24, + 32. Like most guests it has a working set: one
+ * change in 1024 goes anywhere in the buffer, the others to its first
+ * 32 KiB, so that the pre-copy rounds can converge.
  */
 asm(
 "	.pushsection .rodata.mte_guest, \"a\"\n"
 "	.equ	LIVE_REC, " STR(LIVE_REC) "\n"
 "	.equ	LIVE_MAILBOX, " STR(LIVE_MAILBOX) "\n"
+"	.equ	LIVE_HOT_MASK, " STR(LIVE_HOT_MASK) "\n"
 "	.balign	4096\n"
 "	.global	live_start, live_end\n"
 "live_start:\n"
@@ -1585,8 +1589,12 @@ asm(
 "	cbnz	x0, live_check\n"
 "	madd	x23, x23, x27, x28\n"
 "	lsr	x1, x23, #33\n"
+	/* one change in 1024 anywhere, the rest in the hot 32 KiB */
+"	ubfx	x14, x23, #4, #10\n"
 "	and	x1, x1, x29\n"
-"	ubfx	x2, x23, #16, #2\n"
+"	cbz	x14, 8f\n"
+"	and	x1, x1, #LIVE_HOT_MASK\n"
+"8:	ubfx	x2, x23, #16, #2\n"
 "	cmp	x2, #3\n"
 "	b.ne	2f\n"
 "	mov	x2, #2\n"
