@@ -1271,7 +1271,7 @@ int main(int argc, char **argv)
 {
 	unsigned long ncalls = 100000;
 	double t0 = now_s();
-	int opt, vm, r;
+	int opt;
 
 	pg = sysconf(_SC_PAGESIZE);
 	tpp = pg / 16;
@@ -1295,21 +1295,9 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	rng = seed;
 
-	printf("TAP version 13\n");
-	kvm_fd = open("/dev/kvm", O_RDWR);
-	if (kvm_fd < 0) {
-		printf("1..0 # SKIP /dev/kvm: %s\n", strerror(errno));
+	kvm_fd = tap_open_kvm_mte();
+	if (kvm_fd < 0)
 		return KSFT_SKIP;
-	}
-	vm = ioctl(kvm_fd, KVM_CREATE_VM, 0);
-	r = vm < 0 ? 0 : ioctl(vm, KVM_CHECK_EXTENSION, KVM_CAP_ARM_MTE);
-	if (vm >= 0)
-		close(vm);
-	if (r <= 0) {
-		printf("1..0 # SKIP KVM_CAP_ARM_MTE (%d) absent\n",
-		       KVM_CAP_ARM_MTE);
-		return KSFT_SKIP;
-	}
 	printf("1..%d\n", NR_CAT + 3 + 5);
 	printf("# seed %llu (reproduce: mte-fuzz -s %llu -n %lu)\n",
 	       (unsigned long long)seed, (unsigned long long)seed, ncalls);

@@ -402,6 +402,32 @@ static void report_exception(struct vm *vm)
 	     (unsigned long long)vm->arg[2], (unsigned long long)vm->arg[3]);
 }
 
+/*
+ * The guest on VM B checked its buffer and did not report CMD_CHECKED:
+ * say what it found. Return 1 if that was a wrong tag.
+ */
+static int check_failed(struct vm *b, uint64_t cmd)
+{
+	switch (cmd) {
+	case CMD_BAD_TAG:
+		fail("the guest on VM B finds tag %llu on granule %llu of its buffer, expected %llu",
+		     (unsigned long long)b->arg[1], (unsigned long long)b->arg[0],
+		     (unsigned long long)b->arg[2]);
+		return 1;
+	case CMD_BAD_DATA:
+		fail("the guest on VM B finds 0x%llx 0x%llx in granule %llu of its buffer",
+		     (unsigned long long)b->arg[1], (unsigned long long)b->arg[2],
+		     (unsigned long long)b->arg[0]);
+		break;
+	case CMD_EXCEPTION:
+		report_exception(b);
+		break;
+	default:
+		fail("unexpected guest command %llu", (unsigned long long)cmd);
+	}
+	return 0;
+}
+
 /* The tag the guest gives the granule at RAM offset @off: 0 outside the buffer. */
 static unsigned char expected_tag(uint64_t off)
 {
@@ -656,30 +682,15 @@ static int run_stop_copy(int skip_tags)
 		printf(" (as saved on VM A)\n");
 		cmd = guest_event(&b);
 	}
-	switch (cmd) {
-	case CMD_CHECKED:
+	if (cmd == CMD_CHECKED) {
 		printf("  B: guest checked all %llu granules: every tag (LDG) and every data word, "
 		       "read through its tagged pointers with sync tag checking (%.1f ms)\n",
 		       (unsigned long long)b.arg[0], now() - t);
 		if (b.arg[0] != BUF_GRANULES)
 			fail("the guest checked %llu granules, not %d", (unsigned long long)b.arg[0],
 			     BUF_GRANULES);
-		break;
-	case CMD_BAD_TAG:
-		fail("the guest on VM B finds tag %llu on granule %llu of its buffer, it stored %llu",
-		     (unsigned long long)b.arg[1], (unsigned long long)b.arg[0],
-		     (unsigned long long)b.arg[2]);
-		break;
-	case CMD_BAD_DATA:
-		fail("the guest on VM B finds 0x%llx 0x%llx in granule %llu of its buffer",
-		     (unsigned long long)b.arg[1], (unsigned long long)b.arg[2],
-		     (unsigned long long)b.arg[0]);
-		break;
-	case CMD_EXCEPTION:
-		report_exception(&b);
-		break;
-	default:
-		fail("unexpected guest command %llu", (unsigned long long)cmd);
+	} else {
+		check_failed(&b, cmd);
 	}
 	if (failures) {
 		printf("MIGRATION FAILED: %d problem(s), see FAIL lines above\n", failures);
@@ -1148,8 +1159,7 @@ static int live_destination(int fd, int skip_tags)
 	       "(downtime)\n", (unsigned long long)pages, res.downtime_ms);
 	cmd = guest_event(&b);
 	counts = (uint64_t *)(b.ram + LIVE_MAILBOX - RAM_BASE + 16);
-	switch (cmd) {
-	case CMD_CHECKED:
+	if (cmd == CMD_CHECKED) {
 		res.ops = b.arg[1];
 		printf("  B: guest checked all %llu granules against its record: every tag (LDG) and "
 		       "data word, through tagged pointers with sync tag checks (%.1f ms); %llu "
@@ -1162,23 +1172,8 @@ static int live_destination(int fd, int skip_tags)
 			     BUF_GRANULES);
 		if (!counts[0] || !counts[1] || !counts[2])
 			fail("the guest did not make every kind of change before it moved");
-		break;
-	case CMD_BAD_TAG:
-		res.bad_tag = 1;
-		fail("the guest on VM B finds tag %llu on granule %llu, its record says %llu",
-		     (unsigned long long)b.arg[1], (unsigned long long)b.arg[0],
-		     (unsigned long long)b.arg[2]);
-		break;
-	case CMD_BAD_DATA:
-		fail("the guest on VM B finds 0x%llx 0x%llx in granule %llu, not what its record says",
-		     (unsigned long long)b.arg[1], (unsigned long long)b.arg[2],
-		     (unsigned long long)b.arg[0]);
-		break;
-	case CMD_EXCEPTION:
-		report_exception(&b);
-		break;
-	default:
-		fail("unexpected guest command %llu", (unsigned long long)cmd);
+	} else {
+		res.bad_tag = check_failed(&b, cmd);
 	}
 	if (!failures) {
 		cmd = guest_event(&b);

@@ -775,7 +775,7 @@ int main(int argc, char **argv)
 {
 	unsigned long swap_mib = 256, limit_mib = 96;
 	double race_secs = 10, t0 = now_s();
-	int opt, vm, r, passes = 3;
+	int opt, passes = 3;
 	enum race k;
 
 	/* the test VM has no RTC: time() alone would repeat between boots */
@@ -806,21 +806,9 @@ int main(int argc, char **argv)
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
 
-	printf("TAP version 13\n");
-	kvm_fd = open("/dev/kvm", O_RDWR);
-	if (kvm_fd < 0) {
-		printf("1..0 # SKIP /dev/kvm: %s\n", strerror(errno));
+	kvm_fd = tap_open_kvm_mte();
+	if (kvm_fd < 0)
 		return KSFT_SKIP;
-	}
-	vm = ioctl(kvm_fd, KVM_CREATE_VM, 0);
-	r = vm < 0 ? 0 : ioctl(vm, KVM_CHECK_EXTENSION, KVM_CAP_ARM_MTE);
-	if (vm >= 0)
-		close(vm);
-	if (r <= 0) {
-		printf("1..0 # SKIP KVM_CAP_ARM_MTE (%d) absent\n",
-		       KVM_CAP_ARM_MTE);
-		return KSFT_SKIP;
-	}
 	printf("1..%d\n", NR_RACE + 1);
 	printf("# seed %llu (reproduce: mte-stress -s %llu -t %g -m %lu -l %lu -p %d)\n",
 	       (unsigned long long)seed, (unsigned long long)seed, race_secs,

@@ -3,8 +3,16 @@
 #ifndef TESTBED_TAP_H
 #define TESTBED_TAP_H
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+#include <linux/kvm.h>
+
+#include "kvm-mte-uapi.h"
 
 static int test_no, failed_tests;
 
@@ -25,6 +33,33 @@ static void result(int ok, const char *name, const char *fmt, ...)
 	printf("\n");
 	if (!ok)
 		failed_tests++;
+}
+
+/*
+ * Print the TAP header and open /dev/kvm for a tool whose tests all need
+ * KVM_CAP_ARM_MTE. Without KVM or the capability, print the plan
+ * "1..0 # SKIP why" and return -1: the caller then exits with KSFT_SKIP.
+ */
+static inline int tap_open_kvm_mte(void)
+{
+	int kvm, vm, r;
+
+	printf("TAP version 13\n");
+	kvm = open("/dev/kvm", O_RDWR);
+	if (kvm < 0) {
+		printf("1..0 # SKIP /dev/kvm: %s\n", strerror(errno));
+		return -1;
+	}
+	vm = ioctl(kvm, KVM_CREATE_VM, 0);
+	r = vm < 0 ? 0 : ioctl(vm, KVM_CHECK_EXTENSION, KVM_CAP_ARM_MTE);
+	if (vm >= 0)
+		close(vm);
+	if (r <= 0) {
+		printf("1..0 # SKIP KVM_CAP_ARM_MTE (%d) absent\n", KVM_CAP_ARM_MTE);
+		close(kvm);
+		return -1;
+	}
+	return kvm;
 }
 
 #endif
