@@ -91,7 +91,7 @@
 #define LIVE_REC	0x40200000	/* per granule: data version, tag version */
 #define LIVE_MAILBOX	0x40300000	/* [0] "check now", [8] ops, [16..] per kind */
 #define LIVE_MAX_ROUNDS	8		/* pre-copy rounds after the full copy */
-#define LIVE_DIRTY_STOP	32		/* stop once a round finds this few pages */
+#define LIVE_DIRTY_STOP	64		/* stop once a round finds this few pages */
 #define LIVE_HOT_MASK	0x7ff		/* most changes: the first 2048 granules */
 #define LIVE_ROUND_MS	30		/* the guest works at least this long a round */
 
