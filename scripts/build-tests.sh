@@ -26,7 +26,7 @@ cc=${CROSS_COMPILE}gcc
 entries=$(tests_txt "$here/testbed/tests.txt") ||
 	{ echo "build-tests: testbed/tests.txt is invalid" >&2; exit 1; }
 # shellcheck disable=SC2046,SC2086
-need=$(printf '%s\n' $HARNESS_TOOLS $(awk '{print $1}' <<<"$entries") | sort -u)
+need=$(printf '%s\n' $HARNESS_TOOLS $(tests_bins <<<"$entries") | sort -u)
 
 # selftest_bins: the executables of the kselftest output directories
 selftest_bins() {
@@ -77,6 +77,18 @@ done
 for src in "$here"/testbed/*.c; do
 	testbed_cc "$dest.new/$(basename "$src" .c)" "$src" "$out/usr/include"
 done
+# The L2 guest of testbed/qemu-mte.sh: testbed/l2/init, its list and the
+# MTE kselftests the list names, as an initramfs in build/tests.
+l2=$(mktemp -d)
+while read -r name _; do
+	case "$name" in '' | '#'*) continue ;; esac
+	cp "$dest.new/mte-$name" "$l2/$name" 2>/dev/null || need="$need mte-$name"
+done < "$here/testbed/l2/list"
+cp "$here/testbed/l2/list" "$dest.new/l2-list"
+INIT=$here/testbed/l2/init "$here/scripts/mkinitramfs.sh" \
+	"$dest.new/l2-initramfs.cpio" "$here/testbed/l2/list" "$l2"
+rm -rf "$l2"
+need="$need l2-initramfs.cpio"
 missing=$(for n in $need; do [ -f "$dest.new/$n" ] && [ -s "$dest.new/$n" ] || echo "$n"; done)
 if [ -n "$missing" ]; then
 	echo "build-tests: not built (make -k exited $mrc; see $log): ${missing//$'\n'/ }" >&2

@@ -56,6 +56,11 @@ mkrepo() {	# mkrepo DIR
 	for f in "$here"/testbed/*.c "$here"/testbed/*.sh; do
 		echo "/* stand-in */" > "$d/testbed/$(basename "$f")"
 	done
+	mkdir -p "$d/testbed/l2"
+	cp "$here"/testbed/l2/{init,list} "$d/testbed/l2/"
+	# stand-in: the initramfs of the L2 guest (build-tests.sh makes it)
+	printf '#!/bin/sh\necho cpio > "$1"\n' > "$d/scripts/mkinitramfs.sh"
+	chmod +x "$d/scripts/mkinitramfs.sh"
 	echo '#define KVM_CAP_ARM_MTE 205' > "$d/build/linux/include/uapi/linux/kvm.h"
 }
 repo=$tmp/repo
@@ -64,7 +69,7 @@ mkrepo "$repo"
 # the binaries the boots need, and a tests dir with all of them
 entries=$(tests_txt "$here/testbed/tests.txt") || { echo "Bail out! testbed/tests.txt is invalid"; exit 1; }
 # shellcheck disable=SC2046,SC2086
-need=$(printf '%s\n' $HARNESS_TOOLS $(awk '{print $1}' <<<"$entries") | sort -u)
+need=$(printf '%s\n' $HARNESS_TOOLS $(tests_bins <<<"$entries") | sort -u)
 mkdir -p "$tmp/tests"
 for b in $need; do
 	printf '#!/bin/sh\necho "%s $*"\nexit 0\n' "$b" > "$tmp/tests/$b"

@@ -69,6 +69,13 @@ tests_txt() {
 	[ "${#rows[@]}" = 0 ] || printf '%s\n' "${rows[@]}"
 }
 
+# tests_bins: the binaries the entries of tests_txt (on stdin) run: a
+# tests.txt NAME is the binary's name, or NAME:BINARY where one binary
+# gives several rows (testbed/qemu-mte.sh, one per mode).
+tests_bins() {
+	awk '{ n = $1; sub(/^[^:]*:/, "", n); print n }'
+}
+
 # testbed_cc OUT SRC [UAPI_INCLUDE_DIR]: build one test bed tool
 # (testbed/*.c) as a static arm64 binary, the same way everywhere: MTE
 # instructions allowed, warnings are errors, the kernel's exported uapi
@@ -91,4 +98,21 @@ role_tree() {
 	peer | base) echo "$b/$1" ;;
 	*) echo "role_tree: unknown kernel role '$1'" >&2; return 1 ;;
 	esac
+}
+
+# archive_uri: the address of the Debian archive this machine's apt
+# sources use for bookworm (setup.sh adds bookworm-backports with it,
+# mkrootfs.sh fetches arm64 packages from it); never written to a file
+# of the repository.
+archive_uri() {
+	local uri="" d=/etc/apt/sources.list.d/debian.sources
+	[ -f $d ] &&
+		uri=$(awk '/^URIs:/ {u=$2} /^Suites:/ && / bookworm( |$)/ {print u; exit}' $d)
+	[ -z "$uri" ] && [ -f /etc/apt/sources.list ] &&
+		uri=$(awk '$1=="deb" && $3=="bookworm" {print $2; exit}' /etc/apt/sources.list)
+	if [ -z "$uri" ]; then
+		echo "cannot find the bookworm archive address in apt sources" >&2
+		return 1
+	fi
+	echo "$uri"
 }

@@ -4,6 +4,9 @@
 # Busybox (arm64, static) + testbed/init + every file in TESTS_DIR under
 # /tests + the test list as /tests/list. Uses the kernel's gen_init_cpio, so
 # /dev/console is a real node without needing root.
+# INIT=FILE: another /init (scripts/build-tests.sh makes the L2 guest's
+# initramfs with testbed/l2/init). L2_IMAGE=FILE: also FILE as
+# /tests/l2-Image, the kernel testbed/qemu-mte.sh boots under QEMU.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 out=$1 list=$2 tests=$3
@@ -24,10 +27,12 @@ spec=$out.spec
 	done
 	echo "file /bin/busybox $busybox 0755 0 0"
 	echo "slink /bin/sh busybox 0777 0 0"
-	echo "file /init $here/testbed/init 0755 0 0"
+	echo "file /init ${INIT:-$here/testbed/init} 0755 0 0"
+	[ -n "${L2_IMAGE:-}" ] && echo "file /tests/l2-Image $L2_IMAGE 0644 0 0"
 	echo "file /tests/list $list 0644 0 0"
 	find "$tests" -maxdepth 1 -type f | sort | while read -r f; do
 		echo "file /tests/$(basename "$f") $f 0755 0 0"
 	done
 } > "$spec"
 "$gen" "$spec" > "$out"
+rm -f "$spec"

@@ -16,7 +16,17 @@ con=$logs/$label-$mode.console
 tsv=$res/$label-$mode.tsv
 cpio=$here/build/initramfs/$label-$mode.cpio
 
-"$here/scripts/mkinitramfs.sh" "$cpio" "$list" "$tests" || exit 1
+# The L2 kernel testbed/qemu-mte.sh boots under QEMU: always ours (the
+# kernel under test is the L1 host here), when it is built.
+l2img=$here/build/linux/.o-std/arch/arm64/boot/Image
+[ -f "$l2img" ] || l2img=
+L2_IMAGE=$l2img "$here/scripts/mkinitramfs.sh" "$cpio" "$list" "$tests" || exit 1
+# Debian's arm64 QEMU for testbed/qemu-mte.sh (scripts/mkrootfs.sh), as a
+# read-only virtio-blk disk, when it is built.
+rootfs=$here/build/rootfs/qemu-arm64.img
+disk=()
+[ -s "$rootfs" ] && disk=(-drive "file=$rootfs,if=none,format=raw,readonly=on,id=qemu-arm64"
+	-device virtio-blk-device,drive=qemu-arm64)
 
 append="console=ttyAMA0 panic=-1 oops=panic rdinit=/init loglevel=4"
 [ "$mode" = nvhe ] && append="$append kvm-arm.mode=nvhe"
@@ -32,7 +42,7 @@ timeout -s KILL "$limit" qemu-system-aarch64 \
 	-machine virt,virtualization=on,mte=on,gic-version=3 \
 	-cpu max,pauth-impdef=on -smp 2 -m 2G \
 	-nographic -no-reboot -monitor none -serial stdio -nic none \
-	-kernel "$image" -initrd "$cpio" -append "$append" ${QEMU_EXTRA:-} \
+	-kernel "$image" -initrd "$cpio" -append "$append" "${disk[@]}" ${QEMU_EXTRA:-} \
 	</dev/null >"$con" 2>&1
 qrc=$?
 secs=$(( $(date +%s) - start ))

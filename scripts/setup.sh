@@ -2,10 +2,12 @@
 # Install everything the workspace needs from Debian's archive.
 # Idempotent: when every tool is already present it returns at once.
 set -euo pipefail
+# shellcheck source=scripts/lib.sh
+. "$(dirname "$0")/lib.sh"
 
 PKGS="gcc-aarch64-linux-gnu libc6-dev-arm64-cross make flex bison bc
       libssl-dev libelf-dev cpio sparse ccache linux-source-6.1 xz-utils
-      rsync git python3 python3-ply python3-git kmod"
+      rsync git python3 python3-ply python3-git kmod mmdebstrap e2fsprogs"
 # qemu-system-arm comes from bookworm-backports: bookworm's QEMU 7.2 keeps
 # one MTE tag per page instead of one per 16-byte granule.
 QEMU_MIN_MAJOR=8
@@ -45,18 +47,8 @@ add_backports() {
 	if grep -rqs 'bookworm-backports' /etc/apt/sources.list /etc/apt/sources.list.d/; then
 		return
 	fi
-	local uri=""
-	if [ -f /etc/apt/sources.list.d/debian.sources ]; then
-		uri=$(awk '/^URIs:/ {u=$2} /^Suites:/ && / bookworm( |$)/ {print u; exit}' \
-			/etc/apt/sources.list.d/debian.sources)
-	fi
-	if [ -z "$uri" ] && [ -f /etc/apt/sources.list ]; then
-		uri=$(awk '$1=="deb" && $3=="bookworm" {print $2; exit}' /etc/apt/sources.list)
-	fi
-	if [ -z "$uri" ]; then
-		echo "setup: cannot find the bookworm archive address in apt sources" >&2
-		exit 1
-	fi
+	local uri
+	uri=$(archive_uri) || exit 1
 	cat > /etc/apt/sources.list.d/bookworm-backports.sources <<SRC
 Types: deb
 URIs: $uri

@@ -45,7 +45,7 @@ entry() {	# entry NAME TIMEOUT BINARY ARGS
 entry kvm-mode 60 kvm-mode "$mode"
 entry kvm-cap-arm-mte 60 kvm-cap "205 $cap"
 while read -r name tmo b args; do
-	if [ "$b" = "$boot" ]; then entry "$name" "$tmo" "$name" "$args"; fi
+	if [ "$b" = "$boot" ]; then entry "${name%%:*}" "$tmo" "${name#*:}" "$args"; fi
 done <<<"$entries"
 
 if [ "${#missing[@]}" -gt 0 ]; then

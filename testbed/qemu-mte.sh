@@ -1,0 +1,134 @@
+#!/bin/sh
+# Unmodified QEMU as the VMM: Debian's arm64 qemu-system-aarch64 (from
+# bookworm-backports, on the test VM's virtio-blk disk: scripts/mkrootfs.sh)
+# runs an L2 Linux guest under KVM on the kernel under test.
+#   qemu-mte MODE
+# MODE:
+#   kselftests  -M virt,mte=on: the L2 guest must see MTE and pass the
+#               arm64 MTE kselftests (testbed/l2/list); each of their TAP
+#               results is a subtest here, named PROGRAM:DESCRIPTION
+#   nomte       -M virt without mte=on: the same L2 guest boots, sees no
+#               MTE and finishes (no regression for non-MTE guests)
+#   refused     -M virt,mte=on on a kernel without KVM_CAP_ARM_MTE: QEMU
+#               must refuse to start, with its own message
+# The L2 kernel is our Image (/tests/l2-Image, put there by
+# scripts/mkinitramfs.sh), its initramfs /tests/l2-initramfs.cpio
+# (testbed/l2/init and the kselftests; scripts/build-tests.sh).
+# Prints TAP; exit 0 when every subtest passed.
+mode=${1:-kselftests}
+mnt=/tmp/qemu-root
+con=/tmp/l2-$mode.console
+n=0 failed=0
+
+tap() {	# tap ok|not-ok DESCRIPTION
+	n=$((n + 1))
+	if [ "$1" = ok ]; then
+		echo "ok $n $2"
+	else
+		echo "not ok $n $2"
+		failed=$((failed + 1))
+	fi
+}
+bail() {
+	echo "1..1"
+	echo "not ok 1 $mode: $*"
+	exit 1
+}
+
+echo "TAP version 13"
+[ -e /dev/kvm ] || bail "no /dev/kvm"
+[ -b /dev/vda ] || bail "no /dev/vda: the test VM has no QEMU disk (scripts/mkrootfs.sh)"
+[ -f /tests/l2-Image ] || bail "no L2 kernel /tests/l2-Image"
+[ -f /tests/l2-initramfs.cpio ] || bail "no L2 initramfs /tests/l2-initramfs.cpio"
+if ! mountpoint -q $mnt; then
+	mkdir -p $mnt
+	mount -t ext2 -o ro /dev/vda $mnt || bail "cannot mount /dev/vda"
+	mount --bind /dev $mnt/dev
+	mount -t proc proc $mnt/proc
+	mount -t sysfs sysfs $mnt/sys
+	mount -t tmpfs tmpfs $mnt/tmp
+	mount --bind /tests $mnt/l2
+fi
+qemu=/usr/bin/qemu-system-aarch64
+echo "# $(chroot $mnt $qemu --version | head -1)"
+
+machine=virt,gic-version=3
+run=all
+case "$mode" in
+kselftests | refused) machine=$machine,mte=on ;;
+nomte) run=none ;;
+*) bail "unknown mode" ;;
+esac
+# One vCPU: the L2 guest's tests are single-threaded but for fork(), and
+# a second vCPU would compete with the test VM's own two for the host.
+tmo=${QEMU_MTE_TIMEOUT:-1500}
+start=$(date +%s)
+timeout -s KILL "$tmo" chroot $mnt $qemu -accel kvm -M $machine -cpu host \
+	-smp 1 -m 512 -nodefaults -no-user-config -display none \
+	-serial stdio -monitor none -no-reboot \
+	-kernel /l2/l2-Image -initrd /l2/l2-initramfs.cpio \
+	-append "console=ttyAMA0 panic=-1 oops=panic rdinit=/init loglevel=3 l2.run=$run" \
+	</dev/null >$con 2>&1
+rc=$?
+secs=$(( $(date +%s) - start ))
+tr -d '\r' <$con | sed 's/^/# | /'
+echo "# qemu exited $rc after $secs s"
+
+if [ "$mode" = refused ]; then
+	echo "1..2"
+	[ "$rc" != 0 ] && ! grep -q 'L2:' $con
+	[ $? = 0 ] && tap ok "qemu does not start" || tap not-ok "qemu does not start (exit $rc)"
+	# QEMU's machine check when KVM lacks KVM_CAP_ARM_MTE (hw/arm/virt.c)
+	if grep -q 'does not support providing MTE to the guest' $con; then
+		tap ok "qemu says KVM does not support MTE"
+	else
+		tap not-ok "qemu says KVM does not support MTE"
+	fi
+	exit $((failed > 0))
+fi
+
+# The L2 console's results, as TAP subtests: the guest's MTE view, each
+# kselftest result (PROGRAM:DESCRIPTION), each program's exit status
+# (an exit not explained by failed results, a timeout), the end.
+tr -d '\r' <$con | awk -v mode="$mode" -v qrc="$rc" '
+function t(ok, d) {
+	out[++k] = (ok ? "ok " : "not ok ") k " " d
+	if (!ok) bad++
+}
+/L2:MTE / { view = $2 }
+/L2:BEGIN / { prog = $2; nres = 0; nfail = 0; next }
+/L2:END / {
+	if ($3 == 0 || ($3 == 1 && nfail > 0) || $3 == 4)
+		t(1, $2 ": exit status " $3)
+	else
+		t(0, $2 ": exit status " $3)
+	ran[$2] = 1; prog = ""; next
+}
+prog != "" && /^(not )?ok [0-9]+ / {
+	ok = ($1 == "ok"); d = $0
+	sub(/^(not )?ok [0-9]+ /, "", d)
+	skip = (d ~ /^# *SKIP/)
+	sub(/^# *SKIP */, "", d)
+	gsub(/#/, "-", d)
+	if (!ok) nfail++
+	out[++k] = (ok ? "ok " : "not ok ") k " " prog ":" d (skip ? " # SKIP" : "")
+	if (!ok) bad++
+	next
+}
+/L2:DONE/ { done = 1 }
+END {
+	want = (mode == "nomte") ? "no" : "yes"
+	t(view == want, "L2 guest sees MTE: " (view == "" ? "nothing reported" : view) " (want " want ")")
+	if (mode == "kselftests") {
+		while ((getline l < "/tests/l2-list") > 0) {
+			split(l, f, " ")
+			if (f[1] != "" && f[1] !~ /^#/ && !(f[1] in ran))
+				t(0, f[1] ": did not run")
+		}
+	}
+	t(done && qrc == 0, "L2 guest finished (qemu exit " qrc ")")
+	print "1.." k
+	for (i = 1; i <= k; i++)
+		print out[i]
+	exit (bad > 0)
+}'
