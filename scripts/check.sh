@@ -53,6 +53,9 @@ for k in "${kernels[@]}"; do
 done
 [ "${1:-}" = --only ] && [ "${2:-}" = kernels ] && { timings; exit 0; }
 stage "build tests" "$S/build-tests.sh" "$b/linux"
+# Debian's arm64 QEMU for testbed/qemu-mte.sh: about 30 s once (a download
+# of 83 packages), then cached until scripts/mkrootfs.sh changes.
+stage "QEMU rootfs image" "$S/mkrootfs.sh"
 
 rm -rf "$res" && mkdir -p "$res"
 stage "static checks" "$S/static-checks.sh"

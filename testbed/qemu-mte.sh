@@ -40,7 +40,7 @@ echo "TAP version 13"
 [ -b /dev/vda ] || bail "no /dev/vda: the test VM has no QEMU disk (scripts/mkrootfs.sh)"
 [ -f /tests/l2-Image ] || bail "no L2 kernel /tests/l2-Image"
 [ -f /tests/l2-initramfs.cpio ] || bail "no L2 initramfs /tests/l2-initramfs.cpio"
-if ! mountpoint -q $mnt; then
+if ! grep -q " $mnt " /proc/mounts; then
 	mkdir -p $mnt
 	mount -t ext2 -o ro /dev/vda $mnt || bail "cannot mount /dev/vda"
 	mount --bind /dev $mnt/dev
