@@ -51,11 +51,10 @@
 #include <signal.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
-#include <time.h>
 #include <unistd.h>
 #include <linux/kvm.h>
 
-#include "kvm-mte-uapi.h"
+#include "kvm-helpers.h"
 #ifndef MAP_HUGETLB
 #define MAP_HUGETLB		0x40000
 #endif
@@ -78,16 +77,7 @@ static int kvm_fd = -1;
 
 static void die(const char *what)
 {
-	printf("bench-mte: %s: %s\n", what, strerror(errno));
-	exit(1);
-}
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec * 1e-9;
+	die_with("bench-mte: ", what, 0);
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -124,33 +114,6 @@ static int open_kvm(void)
 			die("open /dev/kvm");
 	}
 	return kvm_fd;
-}
-
-/* A VM, with MTE enabled (before any vCPU) if @mte. */
-static int create_vm(int mte)
-{
-	struct kvm_enable_cap cap = { .cap = KVM_CAP_ARM_MTE };
-	int vm = ioctl(open_kvm(), KVM_CREATE_VM, 0);
-
-	if (vm < 0)
-		die("KVM_CREATE_VM");
-	if (mte && ioctl(vm, KVM_ENABLE_CAP, &cap))
-		die("KVM_ENABLE_CAP(KVM_CAP_ARM_MTE)");
-	return vm;
-}
-
-static void add_memslot(int vm, int slot, unsigned long ipa, void *mem,
-			unsigned long size)
-{
-	struct kvm_userspace_memory_region r = {
-		.slot = slot,
-		.guest_phys_addr = ipa,
-		.memory_size = size,
-		.userspace_addr = (unsigned long)mem,
-	};
-
-	if (ioctl(vm, KVM_SET_USER_MEMORY_REGION, &r))
-		die("KVM_SET_USER_MEMORY_REGION");
 }
 
 /* ---------------------------------------------------------------- copy */
@@ -240,30 +203,20 @@ static unsigned long resident_pages(void *mem, unsigned long size)
 	return res;
 }
 
-static long copy_tags(int vm, unsigned long ipa, unsigned long len,
-		      void *buf, int from)
-{
-	struct kvm_arm_copy_mte_tags c = {
-		.guest_ipa = ipa,
-		.length = len,
-		.addr = buf,
-		.flags = from ? KVM_ARM_TAGS_FROM_GUEST : KVM_ARM_TAGS_TO_GUEST,
-	};
-
-	return ioctl(vm, KVM_ARM_MTE_COPY_TAGS, &c);
-}
-
 /* One timed COPY_TAGS of @len bytes: seconds, or -1 after a failure. */
 static double time_copy(int vm, unsigned long len, void *buf, int from)
 {
 	double t0 = now_s(), t;
-	long ret = copy_tags(vm, SLOT_IPA, len, buf, from);
+	long ret = mte_copy_tags(vm, SLOT_IPA, len, buf,
+				 from ? KVM_ARM_TAGS_FROM_GUEST :
+					KVM_ARM_TAGS_TO_GUEST);
 
 	t = now_s() - t0;
 	if (ret != (long)len) {
+		/* a failure as ioctl(2) returns it: -1 */
 		printf("bench-mte: COPY_TAGS(%s, %lu bytes) returned %ld (%s)\n",
-		       from ? "FROM_GUEST" : "TO_GUEST", len, ret,
-		       ret < 0 ? strerror(errno) : "short");
+		       from ? "FROM_GUEST" : "TO_GUEST", len, ret < 0 ? -1 : ret,
+		       ret < 0 ? strerror(-ret) : "short");
 		failed = 1;
 		return -1;
 	}
@@ -309,8 +262,8 @@ static void bench_copy(enum backing b, unsigned long size)
 	memset(back, 0, ntags);
 	fill_tags(tags, ntags, 3);
 
-	vm = create_vm(1);
-	add_memslot(vm, 0, SLOT_IPA, r.mem, size);
+	vm = kvm_create_vm(open_kvm(), 1);
+	kvm_add_slot(vm, 0, SLOT_IPA, size, r.mem);
 
 	/* Warm-up and check: set every tag, read them back. */
 	if (time_copy(vm, size, tags, 0) < 0 || time_copy(vm, size, back, 1) < 0)
@@ -354,8 +307,8 @@ static void bench_copy_untagged(unsigned long size)
 	if (!back || map_region(&r, B_4K, size))
 		die("mmap");
 	memset(back, 0xff, size / GRANULE);
-	vm = create_vm(1);
-	add_memslot(vm, 0, SLOT_IPA, r.mem, size);
+	vm = kvm_create_vm(open_kvm(), 1);
+	kvm_add_slot(vm, 0, SLOT_IPA, size, r.mem);
 	if (time_copy(vm, size, back, 1) < 0)
 		goto out;
 	for (i = 0; i < reps; i++) {
@@ -386,8 +339,8 @@ static void bench_copy_swapped(unsigned long size)
 		die("mmap");
 	fill_tags(tags, ntags, 5);
 	memset(back, 0, ntags);
-	vm = create_vm(1);
-	add_memslot(vm, 0, SLOT_IPA, r.mem, size);
+	vm = kvm_create_vm(open_kvm(), 1);
+	kvm_add_slot(vm, 0, SLOT_IPA, size, r.mem);
 	if (time_copy(vm, size, tags, 0) < 0)
 		goto out;
 	for (i = 0; i < reps + 1; i++) {
@@ -439,8 +392,8 @@ static void bench_probe(void)
 		die("mmap");
 	fill_tags(tags, ntags, 9);
 	memset(back, 0, ntags);
-	vm = create_vm(1);
-	add_memslot(vm, 0, SLOT_IPA, r.mem, size);
+	vm = kvm_create_vm(open_kvm(), 1);
+	kvm_add_slot(vm, 0, SLOT_IPA, size, r.mem);
 	if (time_copy(vm, size, tags, 0) < 0)
 		goto out;
 	for (k = 0; k < sizeof(npages) / sizeof(npages[0]); k++) {
@@ -454,13 +407,15 @@ static void bench_probe(void)
 			double t0 = now_s();
 
 			for (j = 0; j < calls; j++)
-				if (copy_tags(vm, SLOT_IPA, len, back, 1) != (long)len)
+				if (mte_copy_tags(vm, SLOT_IPA, len, back,
+						  KVM_ARM_TAGS_FROM_GUEST) != (long)len)
 					die("COPY_TAGS");
 			t = now_s() - t0;
 			fr[i] = t / calls * 1e6;
 			t0 = now_s();
 			for (j = 0; j < calls; j++)
-				if (copy_tags(vm, SLOT_IPA, len, tags, 0) != (long)len)
+				if (mte_copy_tags(vm, SLOT_IPA, len, tags,
+						  KVM_ARM_TAGS_TO_GUEST) != (long)len)
 					die("COPY_TAGS");
 			t = now_s() - t0;
 			to[i] = t / calls * 1e6;
@@ -500,8 +455,8 @@ static void bench_scale(unsigned long *sizes, int n, unsigned long chunk)
 		die("mmap");
 	fill_tags(tags, ntags, 11);
 	memset(back, 0, ntags);
-	vm = create_vm(1);
-	add_memslot(vm, 0, SLOT_IPA, r.mem, max);
+	vm = kvm_create_vm(open_kvm(), 1);
+	kvm_add_slot(vm, 0, SLOT_IPA, max, r.mem);
 	if (time_copy(vm, max, tags, 0) < 0 || time_copy(vm, max, back, 1) < 0)
 		goto out;
 	for (k = 0; k < n; k++) {
@@ -517,12 +472,16 @@ static void bench_scale(unsigned long *sizes, int n, unsigned long chunk)
 	for (i = 0; i < reps; i++) {
 		t0 = now_s();
 		for (off = 0; off < max; off += chunk)
-			if (copy_tags(vm, SLOT_IPA + off, chunk, back + off / GRANULE, 1) != (long)chunk)
+			if (mte_copy_tags(vm, SLOT_IPA + off, chunk,
+					  back + off / GRANULE,
+					  KVM_ARM_TAGS_FROM_GUEST) != (long)chunk)
 				die("COPY_TAGS");
 		fr[i] = max / MIB / (now_s() - t0);
 		t0 = now_s();
 		for (off = 0; off < max; off += chunk)
-			if (copy_tags(vm, SLOT_IPA + off, chunk, tags + off / GRANULE, 0) != (long)chunk)
+			if (mte_copy_tags(vm, SLOT_IPA + off, chunk,
+					  tags + off / GRANULE,
+					  KVM_ARM_TAGS_TO_GUEST) != (long)chunk)
 				die("COPY_TAGS");
 		to[i] = max / MIB / (now_s() - t0);
 	}
@@ -560,17 +519,6 @@ static const unsigned int guest_mmio[] = {
 	0x17ffffff,	/*    b	2b */
 };
 
-#define CORE_REG(r)	(KVM_REG_ARM64 | KVM_REG_SIZE_U64 | KVM_REG_ARM_CORE | \
-			 KVM_REG_ARM_CORE_REG(r))
-
-static void set_reg(int vcpu, __u64 id, __u64 val)
-{
-	struct kvm_one_reg reg = { .id = id, .addr = (unsigned long)&val };
-
-	if (ioctl(vcpu, KVM_SET_ONE_REG, &reg))
-		die("KVM_SET_ONE_REG");
-}
-
 static __u64 get_reg(int vcpu, __u64 id)
 {
 	__u64 val = 0;
@@ -592,13 +540,10 @@ static void exit_vm_create(struct exit_vm *e, int mte, const unsigned int *code,
 	struct kvm_vcpu_init init;
 	int sz;
 
-	e->vm = create_vm(mte);
-	e->mem = mmap(NULL, CODE_SIZE, PROT_READ | PROT_WRITE,
-		      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (e->mem == MAP_FAILED)
-		die("mmap");
+	e->vm = kvm_create_vm(open_kvm(), mte);
+	e->mem = map_anon(CODE_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE);
 	memcpy(e->mem, code, code_size);
-	add_memslot(e->vm, 0, CODE_IPA, e->mem, CODE_SIZE);
+	kvm_add_slot(e->vm, 0, CODE_IPA, CODE_SIZE, e->mem);
 
 	e->vcpu = ioctl(e->vm, KVM_CREATE_VCPU, 0);
 	if (e->vcpu < 0)
@@ -612,10 +557,10 @@ static void exit_vm_create(struct exit_vm *e, int mte, const unsigned int *code,
 	e->run = mmap(NULL, sz, PROT_READ | PROT_WRITE, MAP_SHARED, e->vcpu, 0);
 	if (e->run == MAP_FAILED)
 		die("mmap kvm_run");
-	set_reg(e->vcpu, CORE_REG(regs.pc), CODE_IPA);
-	set_reg(e->vcpu, CORE_REG(regs.regs[4]), x4);
-	set_reg(e->vcpu, CORE_REG(regs.regs[6]), MMIO_IPA);
-	set_reg(e->vcpu, CORE_REG(regs.regs[7]), 0x5a);
+	kvm_set_reg(e->vcpu, CORE_REG(regs.pc), CODE_IPA);
+	kvm_set_reg(e->vcpu, CORE_REG(regs.regs[4]), x4);
+	kvm_set_reg(e->vcpu, CORE_REG(regs.regs[6]), MMIO_IPA);
+	kvm_set_reg(e->vcpu, CORE_REG(regs.regs[7]), 0x5a);
 }
 
 static void exit_vm_destroy(struct exit_vm *e)

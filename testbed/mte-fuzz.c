@@ -57,12 +57,10 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/random.h>
-#include <sys/syscall.h>
-#include <time.h>
 #include <unistd.h>
 #include <linux/kvm.h>
 
-#include "kvm-mte-uapi.h"
+#include "kvm-helpers.h"
 #include "tap.h"
 
 /* Host page size and tag bytes per page: 4K and 256, or 64K and 4096 */
@@ -107,80 +105,8 @@ static void fill_random(uint8_t *p, size_t n)
 		*p++ = rnd();
 }
 
-/* ---- TAP: tap.h ---- */
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static void die(const char *what)
-{
-	printf("# FATAL: %s: %s\n", what, strerror(errno));
-	printf("Bail out! %s\n", what);
-	exit(1);
-}
-
-/* ---- KVM helpers ---- */
+/* ---- KVM helpers: kvm-helpers.h ---- */
 static int kvm_fd;
-
-/* COPY_TAGS with the full long result: bytes, or -errno. */
-static long copy_tags(int vm, struct kvm_arm_copy_mte_tags *c)
-{
-	long r = syscall(SYS_ioctl, vm, KVM_ARM_MTE_COPY_TAGS, c);
-
-	return r < 0 ? -errno : r;
-}
-
-static long copy_simple(int vm, uint64_t ipa, uint64_t len, void *buf,
-			uint64_t flags)
-{
-	struct kvm_arm_copy_mte_tags c = {
-		.guest_ipa = ipa, .length = len, .addr = buf, .flags = flags,
-	};
-
-	return copy_tags(vm, &c);
-}
-
-static int enable_mte(int vm)
-{
-	struct kvm_enable_cap cap = { .cap = KVM_CAP_ARM_MTE };
-
-	return ioctl(vm, KVM_ENABLE_CAP, &cap) ? -errno : 0;
-}
-
-static int set_slot(int vm, uint32_t id, uint32_t flags, uint64_t ipa,
-		    uint64_t size, void *hva)
-{
-	struct kvm_userspace_memory_region r = {
-		.slot = id, .flags = flags, .guest_phys_addr = ipa,
-		.memory_size = size, .userspace_addr = (uintptr_t)hva,
-	};
-
-	return ioctl(vm, KVM_SET_USER_MEMORY_REGION, &r) ? -errno : 0;
-}
-
-static int create_vm(int mte)
-{
-	int vm = ioctl(kvm_fd, KVM_CREATE_VM, 0);
-
-	if (vm < 0)
-		die("KVM_CREATE_VM");
-	if (mte && enable_mte(vm))
-		die("KVM_ENABLE_CAP(KVM_CAP_ARM_MTE)");
-	return vm;
-}
-
-static void *map(size_t size, int prot, int flags)
-{
-	void *p = mmap(NULL, size, prot, flags | MAP_ANONYMOUS, -1, 0);
-
-	if (p == MAP_FAILED)
-		die("mmap");
-	return p;
-}
 
 static const char *errname(long r)
 {
@@ -293,8 +219,8 @@ static long model(const struct kvm_arm_copy_mte_tags *c, uint64_t acc)
 /* Read a whole slot's tags into its shadow (after a mismatch). */
 static void resync_slot(struct slot *s)
 {
-	long r = copy_simple(fvm, s->ipa, s->size, s->shadow,
-			     KVM_ARM_TAGS_FROM_GUEST);
+	long r = mte_copy_tags(fvm, s->ipa, s->size, s->shadow,
+			       KVM_ARM_TAGS_FROM_GUEST);
 
 	if (r != (long)s->size)
 		printf("# resync of slot %s: FROM_GUEST returned %s\n",
@@ -453,7 +379,7 @@ static void check_stop_page(enum cat k, const struct kvm_arm_copy_mte_tags *c,
 	uint64_t first = 0, bad;
 	long r;
 
-	r = copy_simple(fvm, ipa, pg, vbuf, KVM_ARM_TAGS_FROM_GUEST);
+	r = mte_copy_tags(fvm, ipa, pg, vbuf, KVM_ARM_TAGS_FROM_GUEST);
 	st[k].verify_calls++;
 	if (r != (long)pg) {
 		st[k].bad_tags++;
@@ -486,7 +412,7 @@ static void fuzz_call(enum cat k, struct kvm_arm_copy_mte_tags *c)
 	else if (want > 0)
 		memset(c->addr, 0xa5, pages * tpp);	/* not a tag */
 
-	r = copy_tags(fvm, c);
+	r = mte_copy_tags_args(fvm, c);
 	st[k].calls++;
 	st[k].out[outcome_of(r, c->length)]++;
 
@@ -898,8 +824,8 @@ static enum cat pick_cat(void)
 static void setup_slot(struct slot *s)
 {
 	size_t align = s->thp ? SZ_2M : pg;
-	uint8_t *res = map(s->size + SZ_2M + pg, PROT_NONE,
-			   MAP_PRIVATE | MAP_NORESERVE);
+	uint8_t *res = map_anon(s->size + SZ_2M + pg, PROT_NONE,
+				MAP_PRIVATE | MAP_NORESERVE);
 	uint8_t *h = (uint8_t *)(((uintptr_t)res + align - 1) & ~(align - 1));
 	uint64_t half = s->size / pg / 2 * pg;
 
@@ -912,11 +838,10 @@ static void setup_slot(struct slot *s)
 	s->shadow = calloc(s->size / 16, 1);
 	if (!s->shadow)
 		die("calloc");
-	if (set_slot(fvm, s->id, 0, s->ipa, s->size, s->hva))
-		die("KVM_SET_USER_MEMORY_REGION");
+	kvm_add_slot(fvm, s->id, s->ipa, s->size, s->hva);
 	/* Tags for the first half; the rest stays never-written (zero) */
 	fill_random(tbuf, half / 16);
-	if (copy_simple(fvm, s->ipa, half, tbuf, KVM_ARM_TAGS_TO_GUEST) != (long)half)
+	if (mte_copy_tags(fvm, s->ipa, half, tbuf, KVM_ARM_TAGS_TO_GUEST) != (long)half)
 		die("initial TO_GUEST");
 	for (uint64_t i = 0; i < half / 16; i++)
 		s->shadow[i] = tbuf[i] & 0xf;
@@ -925,9 +850,9 @@ static void setup_slot(struct slot *s)
 		s->hva[o] = 1;
 	if (s->ro) {
 		/* tags set while writable stay when it becomes read-only */
-		if (set_slot(fvm, s->id, 0, s->ipa, 0, s->hva) ||
-		    set_slot(fvm, s->id, KVM_MEM_READONLY, s->ipa, s->size,
-			     s->hva))
+		if (kvm_set_slot(fvm, s->id, 0, s->ipa, 0, s->hva) ||
+		    kvm_set_slot(fvm, s->id, KVM_MEM_READONLY, s->ipa,
+				 s->size, s->hva))
 			die("KVM_SET_USER_MEMORY_REGION(KVM_MEM_READONLY)");
 	}
 }
@@ -983,7 +908,7 @@ static int verify_slots(unsigned long *pages_checked)
 
 		if (!b)
 			die("malloc");
-		r = copy_simple(fvm, s->ipa, s->size, b, KVM_ARM_TAGS_FROM_GUEST);
+		r = mte_copy_tags(fvm, s->ipa, s->size, b, KVM_ARM_TAGS_FROM_GUEST);
 		if (r != (long)s->size) {
 			printf("# final: slot %s FROM_GUEST %s, expected %llu\n",
 			       s->name, errname(r), (unsigned long long)s->size);
@@ -1013,11 +938,11 @@ static void run_fuzz(unsigned long ncalls)
 	char line[256];
 	size_t len;
 
-	fvm = create_vm(1);
+	fvm = kvm_create_vm(kvm_fd, 1);
 	for (k = 0; k < NR_SLOTS; k++)
 		setup_slot(&slots[k]);
 	/* last mmap() before the calls: nothing is mapped here later */
-	unmapped = map(pg, PROT_NONE, MAP_PRIVATE);
+	unmapped = map_anon(pg, PROT_NONE, MAP_PRIVATE);
 	munmap(unmapped, pg);
 	printf("# VM: %zu memslots with holes:", NR_SLOTS);
 	for (k = 0; k < NR_SLOTS; k++)
@@ -1039,7 +964,7 @@ static void run_fuzz(unsigned long ncalls)
 			printf("# KVM_CREATE_VCPU after %lu calls\n", i);
 		}
 		if (!below(500) || i == vcpu_at) {
-			r = enable_mte(fvm);
+			r = kvm_enable_mte(fvm);
 			if (vcpu < 0) {
 				cap_again++;
 				if (r) {
@@ -1119,19 +1044,18 @@ static int expect(long got, long want, const char *what)
 
 static void test_nonmte_vm(void)
 {
-	int vm = create_vm(0), ok = 1;
-	uint8_t *mem = map(LEAK_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE);
+	int vm = kvm_create_vm(kvm_fd, 0), ok = 1;
+	uint8_t *mem = map_anon(LEAK_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE);
 
-	if (set_slot(vm, 0, 0, 0x40000000, LEAK_SIZE, mem))
-		die("KVM_SET_USER_MEMORY_REGION");
-	ok &= expect(copy_simple(vm, 0x40000000, LEAK_SIZE, tbuf,
-				 KVM_ARM_TAGS_FROM_GUEST), -EINVAL,
+	kvm_add_slot(vm, 0, 0x40000000, LEAK_SIZE, mem);
+	ok &= expect(mte_copy_tags(vm, 0x40000000, LEAK_SIZE, tbuf,
+				   KVM_ARM_TAGS_FROM_GUEST), -EINVAL,
 		     "non-MTE VM: FROM_GUEST");
-	ok &= expect(copy_simple(vm, 0x40000000, LEAK_SIZE, tbuf,
-				 KVM_ARM_TAGS_TO_GUEST), -EINVAL,
+	ok &= expect(mte_copy_tags(vm, 0x40000000, LEAK_SIZE, tbuf,
+				   KVM_ARM_TAGS_TO_GUEST), -EINVAL,
 		     "non-MTE VM: TO_GUEST");
-	ok &= expect(copy_simple(vm, 0x40000000, 0, NULL,
-				 KVM_ARM_TAGS_FROM_GUEST), -EINVAL,
+	ok &= expect(mte_copy_tags(vm, 0x40000000, 0, NULL,
+				   KVM_ARM_TAGS_FROM_GUEST), -EINVAL,
 		     "non-MTE VM: length 0");
 	result(ok, "nonmte_vm_einval", NULL);
 	close(vm);
@@ -1140,11 +1064,11 @@ static void test_nonmte_vm(void)
 
 static void test_shared_slots(void)
 {
-	int vm = create_vm(1), ok = 1, fd;
-	uint8_t *sh = map(LEAK_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED);
+	int vm = kvm_create_vm(kvm_fd, 1), ok = 1, fd;
+	uint8_t *sh = map_anon(LEAK_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED);
 	uint8_t *mf, *mp;
 
-	ok &= expect(set_slot(vm, 0, 0, 0x40000000, LEAK_SIZE, sh), -EINVAL,
+	ok &= expect(kvm_set_slot(vm, 0, 0, 0x40000000, LEAK_SIZE, sh), -EINVAL,
 		     "MTE VM: MAP_SHARED|MAP_ANONYMOUS memslot");
 	fd = memfd_create("mte-fuzz", 0);
 	if (fd < 0 || ftruncate(fd, LEAK_SIZE))
@@ -1153,18 +1077,18 @@ static void test_shared_slots(void)
 	mp = mmap(NULL, LEAK_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
 	if (mf == MAP_FAILED || mp == MAP_FAILED)
 		die("mmap(memfd)");
-	ok &= expect(set_slot(vm, 0, 0, 0x40000000, LEAK_SIZE, mf), -EINVAL,
+	ok &= expect(kvm_set_slot(vm, 0, 0, 0x40000000, LEAK_SIZE, mf), -EINVAL,
 		     "MTE VM: MAP_SHARED memfd memslot");
 	/* A private mapping of the same memfd is fine, and its tags work */
-	ok &= expect(set_slot(vm, 1, 0, 0x40000000, LEAK_SIZE, mp), 0,
+	ok &= expect(kvm_set_slot(vm, 1, 0, 0x40000000, LEAK_SIZE, mp), 0,
 		     "MTE VM: MAP_PRIVATE memfd memslot");
 	memset(tbuf, 7, LEAK_SIZE / 16);
-	ok &= expect(copy_simple(vm, 0x40000000, LEAK_SIZE, tbuf,
-				 KVM_ARM_TAGS_TO_GUEST), LEAK_SIZE,
+	ok &= expect(mte_copy_tags(vm, 0x40000000, LEAK_SIZE, tbuf,
+				   KVM_ARM_TAGS_TO_GUEST), LEAK_SIZE,
 		     "MAP_PRIVATE memfd memslot: TO_GUEST");
 	memset(tbuf, 0, LEAK_SIZE / 16);
-	ok &= expect(copy_simple(vm, 0x40000000, LEAK_SIZE, tbuf,
-				 KVM_ARM_TAGS_FROM_GUEST), LEAK_SIZE,
+	ok &= expect(mte_copy_tags(vm, 0x40000000, LEAK_SIZE, tbuf,
+				   KVM_ARM_TAGS_FROM_GUEST), LEAK_SIZE,
 		     "MAP_PRIVATE memfd memslot: FROM_GUEST");
 	for (unsigned long i = 0; i < LEAK_SIZE / 16; i++) {
 		if (tbuf[i] != 7) {
@@ -1181,34 +1105,34 @@ static void test_shared_slots(void)
 	close(fd);
 
 	/* A shared memslot that exists when the capability is enabled */
-	vm = create_vm(0);
-	ok = expect(set_slot(vm, 0, 0, 0x40000000, LEAK_SIZE, sh), 0,
+	vm = kvm_create_vm(kvm_fd, 0);
+	ok = expect(kvm_set_slot(vm, 0, 0, 0x40000000, LEAK_SIZE, sh), 0,
 		    "non-MTE VM: MAP_SHARED memslot");
-	ok &= expect(enable_mte(vm), -EINVAL,
+	ok &= expect(kvm_enable_mte(vm), -EINVAL,
 		     "KVM_ENABLE_CAP(MTE) with a MAP_SHARED memslot present (spec: MTE VMs have no VM_SHARED memslots)");
-	ok &= expect(set_slot(vm, 0, 0, 0x40000000, 0, sh), 0,
+	ok &= expect(kvm_set_slot(vm, 0, 0, 0x40000000, 0, sh), 0,
 		     "deleting the shared memslot");
-	ok &= expect(enable_mte(vm), 0,
+	ok &= expect(kvm_enable_mte(vm), 0,
 		     "KVM_ENABLE_CAP(MTE) once the shared memslot is gone");
 	result(ok, "shared_slot_then_cap", NULL);
 	close(vm);
 	munmap(sh, LEAK_SIZE);
 
 	/* A private memslot whose mapping is replaced by a shared one */
-	vm = create_vm(1);
-	mp = map(LEAK_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE);
+	vm = kvm_create_vm(kvm_fd, 1);
+	mp = map_anon(LEAK_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE);
 	memset(mp, 1, LEAK_SIZE);
-	ok = expect(set_slot(vm, 0, 0, 0x40000000, LEAK_SIZE, mp), 0,
+	ok = expect(kvm_set_slot(vm, 0, 0, 0x40000000, LEAK_SIZE, mp), 0,
 		    "MTE VM: MAP_PRIVATE memslot");
 	if (mmap(mp, LEAK_SIZE, PROT_READ | PROT_WRITE,
 		 MAP_SHARED | MAP_ANONYMOUS | MAP_FIXED, -1, 0) != mp)
 		die("mmap(MAP_SHARED|MAP_FIXED)");
 	memset(tbuf, 5, LEAK_SIZE / 16);
-	ok &= expect(copy_simple(vm, 0x40000000, LEAK_SIZE, tbuf,
-				 KVM_ARM_TAGS_TO_GUEST), -EFAULT,
+	ok &= expect(mte_copy_tags(vm, 0x40000000, LEAK_SIZE, tbuf,
+				   KVM_ARM_TAGS_TO_GUEST), -EFAULT,
 		     "TO_GUEST on a memslot now backed by MAP_SHARED memory");
-	ok &= expect(copy_simple(vm, 0x40000000, LEAK_SIZE, tbuf,
-				 KVM_ARM_TAGS_FROM_GUEST), -EFAULT,
+	ok &= expect(mte_copy_tags(vm, 0x40000000, LEAK_SIZE, tbuf,
+				   KVM_ARM_TAGS_FROM_GUEST), -EFAULT,
 		     "FROM_GUEST on a memslot now backed by MAP_SHARED memory");
 	result(ok, "shared_remap_copy", NULL);
 	close(vm);
@@ -1224,35 +1148,33 @@ static void test_shared_slots(void)
  */
 static void test_recycled(void)
 {
-	uint8_t *tags = map(RECYCLE_SIZE / 16, PROT_READ | PROT_WRITE,
-			    MAP_PRIVATE);
+	uint8_t *tags = map_anon(RECYCLE_SIZE / 16, PROT_READ | PROT_WRITE,
+				 MAP_PRIVATE);
 	unsigned long i, nonzero = 0, round;
 	int ok = 1, vm;
 	uint8_t *mem;
 	long r;
 
 	for (round = 0; round < RECYCLE_ROUNDS; round++) {
-		vm = create_vm(1);
-		mem = map(RECYCLE_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE);
+		vm = kvm_create_vm(kvm_fd, 1);
+		mem = map_anon(RECYCLE_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE);
 		memset(mem, 0x5a, RECYCLE_SIZE);
-		if (set_slot(vm, 0, 0, 0x40000000, RECYCLE_SIZE, mem))
-			die("KVM_SET_USER_MEMORY_REGION");
+		kvm_add_slot(vm, 0, 0x40000000, RECYCLE_SIZE, mem);
 		for (i = 0; i < RECYCLE_SIZE / 16; i++)
 			tags[i] = 1 + below(15);
-		r = copy_simple(vm, 0x40000000, RECYCLE_SIZE, tags,
-				KVM_ARM_TAGS_TO_GUEST);
+		r = mte_copy_tags(vm, 0x40000000, RECYCLE_SIZE, tags,
+				  KVM_ARM_TAGS_TO_GUEST);
 		ok &= expect(r, RECYCLE_SIZE, "recycle: TO_GUEST");
 		munmap(mem, RECYCLE_SIZE);
 		close(vm);
 
-		vm = create_vm(1);
-		mem = map(RECYCLE_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE);
+		vm = kvm_create_vm(kvm_fd, 1);
+		mem = map_anon(RECYCLE_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE);
 		memset(mem, 0x3c, RECYCLE_SIZE / 2);	/* the rest untouched */
-		if (set_slot(vm, 0, 0, 0x40000000, RECYCLE_SIZE, mem))
-			die("KVM_SET_USER_MEMORY_REGION");
+		kvm_add_slot(vm, 0, 0x40000000, RECYCLE_SIZE, mem);
 		memset(tags, 0xee, RECYCLE_SIZE / 16);
-		r = copy_simple(vm, 0x40000000, RECYCLE_SIZE, tags,
-				KVM_ARM_TAGS_FROM_GUEST);
+		r = mte_copy_tags(vm, 0x40000000, RECYCLE_SIZE, tags,
+				  KVM_ARM_TAGS_FROM_GUEST);
 		ok &= expect(r, RECYCLE_SIZE, "recycle: FROM_GUEST on the new VM");
 		for (i = 0; i < RECYCLE_SIZE / 16; i++)
 			nonzero += tags[i] != 0;
@@ -1302,15 +1224,15 @@ int main(int argc, char **argv)
 	printf("# seed %llu (reproduce: mte-fuzz -s %llu -n %lu)\n",
 	       (unsigned long long)seed, (unsigned long long)seed, ncalls);
 
-	tbuf = map(TBUF_SIZE + pg, PROT_READ | PROT_WRITE, MAP_PRIVATE);
+	tbuf = map_anon(TBUF_SIZE + pg, PROT_READ | PROT_WRITE, MAP_PRIVATE);
 	if (mprotect(tbuf + TBUF_SIZE, pg, PROT_NONE))
 		die("mprotect");
-	robuf = map(ROBUF_SIZE + pg, PROT_READ | PROT_WRITE, MAP_PRIVATE);
+	robuf = map_anon(ROBUF_SIZE + pg, PROT_READ | PROT_WRITE, MAP_PRIVATE);
 	fill_random(robuf, ROBUF_SIZE);
 	if (mprotect(robuf, ROBUF_SIZE, PROT_READ) ||
 	    mprotect(robuf + ROBUF_SIZE, pg, PROT_NONE))
 		die("mprotect");
-	nonebuf = map(pg, PROT_NONE, MAP_PRIVATE);
+	nonebuf = map_anon(pg, PROT_NONE, MAP_PRIVATE);
 	snap = malloc(SZ_1M);
 	vbuf = malloc(tpp);
 	if (!snap || !vbuf)
@@ -1321,9 +1243,5 @@ int main(int argc, char **argv)
 	test_shared_slots();
 	test_recycled();
 
-	printf("# %d of %d subtests failed, %.1f s\n", failed_tests, test_no,
-	       now_s() - t0);
-	printf("# Totals: pass:%d fail:%d xfail:0 xpass:0 skip:0 error:0\n",
-	       test_no - failed_tests, failed_tests);
-	return failed_tests ? 1 : 0;
+	return tap_finish(t0);
 }

@@ -47,11 +47,10 @@
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 #include <linux/kvm.h>
 
-#include "kvm-mte-uapi.h"
+#include "kvm-helpers.h"
 #include "tap.h"
 
 /*
@@ -123,14 +122,6 @@ static int kvm_fd = -1;
 static int failures;
 static volatile sig_atomic_t timed_out;
 
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;	/* milliseconds */
-}
-
 static void fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void fail(const char *fmt, ...)
 {
@@ -183,11 +174,12 @@ static const char *meaning(const char *op, int err)
 	return "unexpected for this call";
 }
 
-/* An ioctl that must work: on error, say what failed and why, and exit. */
-static long xioctl_(int fd, unsigned long req, void *arg, const char *op)
+/*
+ * The result @r of @op, an ioctl that must work: if it failed (r < 0,
+ * errno set), say what failed and why, and exit.
+ */
+static long xcheck(long r, const char *op)
 {
-	long r = ioctl(fd, req, arg);
-
 	if (r < 0) {
 		int e = errno;
 
@@ -198,11 +190,9 @@ static long xioctl_(int fd, unsigned long req, void *arg, const char *op)
 	}
 	return r;
 }
-#define xioctl(fd, req, arg) xioctl_(fd, req, (void *)(arg), #req)
+#define xioctl(fd, req, arg) xcheck(ioctl(fd, req, (void *)(arg)), #req)
 
-/* Register ids */
-#define CORE_REG(field)	(KVM_REG_ARM64 | KVM_REG_SIZE_U64 | KVM_REG_ARM_CORE | \
-			 (offsetof(struct kvm_regs, field) / sizeof(__u32)))
+/* Register ids (and CORE_REG(), in kvm-helpers.h) */
 #define SYS_REG(op0, op1, crn, crm, op2) ARM64_SYS_REG(op0, op1, crn, crm, op2)
 
 static const struct {
@@ -266,13 +256,34 @@ static void alarm_handler(int sig)
 	timed_out = 1;
 }
 
+/* An MTE VM must refuse MAP_SHARED guest memory: show that @vm does. */
+static void show_shared_refused(struct vm *vm)
+{
+	void *shared = mmap(NULL, RAM_SIZE, PROT_READ | PROT_WRITE,
+			    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	int r;
+
+	if (shared == MAP_FAILED)
+		die_with("  FAIL: ", "mmap(MAP_SHARED)", 0);
+	r = kvm_set_slot(vm->fd, 0, 0, RAM_BASE, RAM_SIZE, shared);
+	if (r == 0) {
+		fail("%c: a MAP_SHARED memslot was accepted in an MTE VM (must be EINVAL)", vm->name);
+		/* delete it again */
+		xcheck(kvm_set_slot(vm->fd, 0, 0, RAM_BASE, 0, shared),
+		       "KVM_SET_USER_MEMORY_REGION");
+	} else if (r != -EINVAL) {
+		fail("%c: MAP_SHARED memslot: %s (%s), expected EINVAL",
+		     vm->name, strerrorname_np(-r), strerror(-r));
+	} else {
+		printf("  %c: MAP_SHARED memslot refused as it must be: KVM_SET_USER_MEMORY_REGION -> "
+		       "EINVAL (%s)\n", vm->name, strerror(EINVAL));
+	}
+	munmap(shared, RAM_SIZE);
+}
+
 /* Create a VM with MTE, its RAM memslot and one vCPU at the guest's entry. */
 static void vm_create(struct vm *vm, char name, int *target, int show_shared)
 {
-	struct kvm_enable_cap cap = { .cap = KVM_CAP_ARM_MTE };
-	struct kvm_userspace_memory_region slot = {
-		.slot = 0, .guest_phys_addr = RAM_BASE, .memory_size = RAM_SIZE,
-	};
 	struct kvm_vcpu_init init;
 	int r;
 
@@ -281,54 +292,27 @@ static void vm_create(struct vm *vm, char name, int *target, int show_shared)
 	vm->fd = xioctl(kvm_fd, KVM_CREATE_VM, 0);
 
 	r = ioctl(vm->fd, KVM_CHECK_EXTENSION, KVM_CAP_ARM_MTE);
-	if (r < 0) {
-		printf("  FAIL: KVM_CHECK_EXTENSION on the VM fd: %s\n", strerror(errno));
-		exit(1);
-	}
+	if (r < 0)
+		die_with("  FAIL: ", "KVM_CHECK_EXTENSION on the VM fd", 0);
 	if (r == 0) {
 		printf("mte-migrate: SKIP: KVM_CHECK_EXTENSION(KVM_CAP_ARM_MTE=%d) = %d: "
 		       "this kernel/host cannot give guests MTE, nothing to migrate\n",
 		       KVM_CAP_ARM_MTE, r);
 		exit(KSFT_SKIP);
 	}
-	xioctl(vm->fd, KVM_ENABLE_CAP, &cap);
+	xcheck(kvm_enable_mte(vm->fd), "KVM_ENABLE_CAP");
 	printf("  %c: KVM_CHECK_EXTENSION(KVM_CAP_ARM_MTE=%d) = %d, KVM_ENABLE_CAP: ok (before any vCPU)\n",
 	       name, KVM_CAP_ARM_MTE, r);
 
-	if (show_shared) {
-		/* An MTE VM must refuse MAP_SHARED guest memory. */
-		void *shared = mmap(NULL, RAM_SIZE, PROT_READ | PROT_WRITE,
-				    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-
-		if (shared == MAP_FAILED) {
-			printf("  FAIL: mmap(MAP_SHARED): %s\n", strerror(errno));
-			exit(1);
-		}
-		slot.userspace_addr = (uintptr_t)shared;
-		r = ioctl(vm->fd, KVM_SET_USER_MEMORY_REGION, &slot);
-		if (r == 0) {
-			fail("%c: a MAP_SHARED memslot was accepted in an MTE VM (must be EINVAL)", name);
-			slot.memory_size = 0;	/* delete it again */
-			xioctl(vm->fd, KVM_SET_USER_MEMORY_REGION, &slot);
-			slot.memory_size = RAM_SIZE;
-		} else if (errno != EINVAL) {
-			fail("%c: MAP_SHARED memslot: %s (%s), expected EINVAL",
-			     name, strerrorname_np(errno), strerror(errno));
-		} else {
-			printf("  %c: MAP_SHARED memslot refused as it must be: KVM_SET_USER_MEMORY_REGION -> "
-			       "EINVAL (%s)\n", name, strerror(EINVAL));
-		}
-		munmap(shared, RAM_SIZE);
-	}
+	if (show_shared)
+		show_shared_refused(vm);
 
 	vm->ram = mmap(NULL, RAM_SIZE, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (vm->ram == MAP_FAILED) {
-		printf("  FAIL: mmap(guest RAM): %s\n", strerror(errno));
-		exit(1);
-	}
-	slot.userspace_addr = (uintptr_t)vm->ram;
-	xioctl(vm->fd, KVM_SET_USER_MEMORY_REGION, &slot);
+	if (vm->ram == MAP_FAILED)
+		die_with("  FAIL: ", "mmap(guest RAM)", 0);
+	xcheck(kvm_set_slot(vm->fd, 0, 0, RAM_BASE, RAM_SIZE, vm->ram),
+	       "KVM_SET_USER_MEMORY_REGION");
 	printf("  %c: memslot 0: %d KiB private anonymous memory at IPA 0x%x\n",
 	       name, RAM_SIZE >> 10, RAM_BASE);
 
@@ -340,10 +324,8 @@ static void vm_create(struct vm *vm, char name, int *target, int show_shared)
 	xioctl(vm->vcpu, KVM_ARM_VCPU_INIT, &init);
 	vm->run_size = xioctl(kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
 	vm->run = mmap(NULL, vm->run_size, PROT_READ | PROT_WRITE, MAP_SHARED, vm->vcpu, 0);
-	if (vm->run == MAP_FAILED) {
-		printf("  FAIL: mmap(kvm_run): %s\n", strerror(errno));
-		exit(1);
-	}
+	if (vm->run == MAP_FAILED)
+		die_with("  FAIL: ", "mmap(kvm_run)", 0);
 	printf("  %c: vCPU 0: KVM_ARM_VCPU_INIT with the preferred target (%u)\n", name, init.target);
 }
 
@@ -441,12 +423,11 @@ static unsigned char expected_tag(uint64_t off)
 	return ((off - buf) / 16) % 16;
 }
 
-static long copy_tags(struct vm *vm, unsigned char *tags, uint64_t flags)
+/* The tags of all of RAM, which must all be copied */
+static long copy_ram_tags(struct vm *vm, unsigned char *tags, uint64_t flags)
 {
-	struct kvm_arm_copy_mte_tags copy = {
-		.guest_ipa = RAM_BASE, .length = RAM_SIZE, .addr = tags, .flags = flags,
-	};
-	long r = xioctl(vm->fd, KVM_ARM_MTE_COPY_TAGS, &copy);
+	long r = xcheck(mte_copy_tags(vm->fd, RAM_BASE, RAM_SIZE, tags, flags),
+			"KVM_ARM_MTE_COPY_TAGS");
 
 	if (r != RAM_SIZE)
 		fail("%c: KVM_ARM_MTE_COPY_TAGS copied the tags of %ld bytes, not %d",
@@ -454,91 +435,119 @@ static long copy_tags(struct vm *vm, unsigned char *tags, uint64_t flags)
 	return r;
 }
 
-/* Stop-and-copy: the guest is stopped, saved, VM A destroyed, then VM B. */
-static int run_stop_copy(int skip_tags)
+/*
+ * Stop-and-copy: the guest is stopped, saved, VM A destroyed, then VM B.
+ * The steps below share this: what is kept of VM A once it is gone.
+ */
+struct stop_copy {
+	struct vm a, b;
+	int target;			/* VM A's vCPU target, for VM B */
+	uint64_t resume_pc;		/* where VM B resumes the guest */
+	unsigned char *mem;		/* RAM */
+	unsigned char *tags;		/* a tag byte per granule of RAM */
+	unsigned char *tags_back;	/* VM B's, read back */
+	struct saved_reg *saved;	/* every register of KVM_GET_REG_LIST */
+	uint64_t n;			/* how many */
+};
+
+/* [1] VM A: run the guest until it has tagged its buffer; 1 if it did not */
+static int stop_copy_run_a(struct stop_copy *sc)
 {
 	size_t code_size = guest_end - guest_start;
-	uint64_t resume_pc = RAM_BASE + (guest_resume - guest_start);
-	struct kvm_one_reg one;
-	struct kvm_reg_list probe = { .n = 0 }, *list;
-	struct saved_reg *saved;
-	unsigned char *mem, *tags, *tags_back;
-	uint64_t cmd, i, pc, n, nonzero, bad, reg_bytes, pstate = 0, sctlr = 0;
-	int target = -1, set_failed = 0, read_differs = 0;
-	struct vm a, b;
-	double t, t_total;
-	uint64_t fault_addr;
+	struct vm *a = &sc->a;
+	uint64_t cmd, pc = RAM_BASE;
+	struct kvm_one_reg one = { .id = CORE_REG(regs.pc), .addr = (uintptr_t)&pc };
+	double t;
 
-	printf("mte-migrate: stop-and-copy: migrate an MTE guest from VM A to VM B (memory, registers, "
-	       "tags)\n");
-	t_total = now();
-
-	/* ---- 1. VM A: run the guest until it has tagged its buffer ---- */
 	printf("[1] VM A: create, run the guest until it has tagged its buffer\n");
-	vm_create(&a, 'A', &target, 1);
-	memcpy(a.ram, guest_start, code_size);
-	one.id = CORE_REG(regs.pc);
-	one.addr = (uintptr_t)&pc;
-	pc = RAM_BASE;
-	xioctl(a.vcpu, KVM_SET_ONE_REG, &one);
+	vm_create(a, 'A', &sc->target, 1);
+	memcpy(a->ram, guest_start, code_size);
+	xioctl(a->vcpu, KVM_SET_ONE_REG, &one);
 	printf("  A: guest code: %zu bytes at IPA 0x%x; it enables the MMU (RAM Normal-Tagged, MAIR 0xf0), "
 	       "SCTLR_EL1.ATA, TCF=sync, tags %d granules\n", code_size, RAM_BASE, BUF_GRANULES);
-	t = now();
-	cmd = guest_event(&a);
+	t = now_ms();
+	cmd = guest_event(a);
 	if (cmd == CMD_EXCEPTION)
-		report_exception(&a);
+		report_exception(a);
 	if (cmd != CMD_READY) {
 		printf("MIGRATION FAILED: VM A's guest did not get ready (command %llu)\n",
 		       (unsigned long long)cmd);
 		return 1;
 	}
 	printf("  A: guest ready: %llu granules at 0x%llx tagged (tag = index %% 16) and filled "
-	       "through tagged pointers (%.1f ms)\n", (unsigned long long)a.arg[0],
-	       (unsigned long long)a.arg[1], now() - t);
+	       "through tagged pointers (%.1f ms)\n", (unsigned long long)a->arg[0],
+	       (unsigned long long)a->arg[1], now_ms() - t);
+	return 0;
+}
 
-	/* ---- 2. stop it and save everything ---- */
+/* [2] Stop VM A's vCPU right after the guest's "ready" store; 1 on failure */
+static int stop_copy_stop_a(struct stop_copy *sc)
+{
+	struct vm *a = &sc->a;
+	uint64_t pc;
+
 	printf("[2] save VM A's state\n");
 	/*
 	 * The "ready" store is still pending (the PC points at it): KVM
 	 * completes an MMIO access on the next KVM_RUN. immediate_exit makes
 	 * that KVM_RUN complete it and return EINTR without running the guest.
 	 */
-	a.run->immediate_exit = 1;
-	if (ioctl(a.vcpu, KVM_RUN, 0) != -1 || errno != EINTR) {
+	a->run->immediate_exit = 1;
+	if (ioctl(a->vcpu, KVM_RUN, 0) != -1 || errno != EINTR) {
 		printf("  FAIL: KVM_RUN with immediate_exit: expected EINTR, got %s\n", strerror(errno));
 		return 1;
 	}
-	a.run->immediate_exit = 0;
-	pc = get_reg64(&a, CORE_REG(regs.pc));
+	a->run->immediate_exit = 0;
+	pc = get_reg64(a, CORE_REG(regs.pc));
 	printf("  A: vCPU stopped; pending MMIO completed (KVM_RUN with immediate_exit -> EINTR); "
 	       "PC 0x%llx\n", (unsigned long long)pc);
-	if (pc != resume_pc)
+	if (pc != sc->resume_pc)
 		fail("A: PC 0x%llx is not the instruction after the guest's \"ready\" store (0x%llx)",
-		     (unsigned long long)pc, (unsigned long long)resume_pc);
+		     (unsigned long long)pc, (unsigned long long)sc->resume_pc);
+	return 0;
+}
 
-	t = now();
-	mem = malloc(RAM_SIZE);
-	tags = malloc(RAM_SIZE / 16);
-	tags_back = malloc(RAM_SIZE / 16);
-	if (!mem || !tags || !tags_back) {
+/* [2] Save VM A's memory, which must hold the guest's data; 1 on failure */
+static int stop_copy_save_memory(struct stop_copy *sc)
+{
+	uint64_t i, bad;
+	double t;
+
+	t = now_ms();
+	sc->mem = malloc(RAM_SIZE);
+	sc->tags = malloc(RAM_SIZE / 16);
+	sc->tags_back = malloc(RAM_SIZE / 16);
+	if (!sc->mem || !sc->tags || !sc->tags_back) {
 		printf("  FAIL: out of memory\n");
 		return 1;
 	}
-	memcpy(mem, a.ram, RAM_SIZE);
+	memcpy(sc->mem, sc->a.ram, RAM_SIZE);
 	printf("  memory: %d KiB read through the VMM's untagged mapping (%.1f ms)\n",
-	       RAM_SIZE >> 10, now() - t);
+	       RAM_SIZE >> 10, now_ms() - t);
 	for (i = 0, bad = 0; i < BUF_GRANULES; i++) {
 		uint64_t w[2];
 
-		memcpy(w, mem + BUF_BASE - RAM_BASE + 16 * i, 16);
+		memcpy(w, sc->mem + BUF_BASE - RAM_BASE + 16 * i, 16);
 		bad += w[0] != i || w[1] != ~i;
 	}
 	if (bad)
 		fail("memory: %llu granules of the buffer do not hold the guest's data",
 		     (unsigned long long)bad);
+	return 0;
+}
 
-	t = now();
-	if (ioctl(a.vcpu, KVM_GET_REG_LIST, &probe) == 0 || errno != E2BIG) {
+/* [2] Save every register of VM A's vCPU, and show the named ones; 1 on failure */
+static int stop_copy_save_registers(struct stop_copy *sc)
+{
+	struct kvm_reg_list probe = { .n = 0 }, *list;
+	struct saved_reg *saved;
+	struct kvm_one_reg one;
+	struct vm *a = &sc->a;
+	uint64_t i, n, reg_bytes, pstate = 0, sctlr = 0;
+	double t;
+
+	t = now_ms();
+	if (ioctl(a->vcpu, KVM_GET_REG_LIST, &probe) == 0 || errno != E2BIG) {
 		printf("  FAIL: KVM_GET_REG_LIST with n=0: expected E2BIG, got %s\n", strerror(errno));
 		return 1;
 	}
@@ -548,9 +557,11 @@ static int run_stop_copy(int skip_tags)
 		printf("  FAIL: out of memory\n");
 		return 1;
 	}
+	sc->saved = saved;
 	list->n = probe.n;
-	xioctl(a.vcpu, KVM_GET_REG_LIST, list);
+	xioctl(a->vcpu, KVM_GET_REG_LIST, list);
 	n = list->n;
+	sc->n = n;
 	reg_bytes = 0;
 	for (i = 0; i < n; i++) {
 		saved[i].id = list->reg[i];
@@ -561,11 +572,11 @@ static int run_stop_copy(int skip_tags)
 		}
 		one.id = saved[i].id;
 		one.addr = (uintptr_t)saved[i].val;
-		xioctl(a.vcpu, KVM_GET_ONE_REG, &one);
+		xioctl(a->vcpu, KVM_GET_ONE_REG, &one);
 		reg_bytes += reg_size(saved[i].id);
 	}
 	printf("  registers: all %llu of KVM_GET_REG_LIST, %llu bytes, with KVM_GET_ONE_REG (%.1f ms)\n",
-	       (unsigned long long)n, (unsigned long long)reg_bytes, now() - t);
+	       (unsigned long long)n, (unsigned long long)reg_bytes, now_ms() - t);
 	for (i = 0; i < NR_NAMED; i++) {
 		uint64_t j;
 
@@ -587,65 +598,88 @@ static int run_stop_copy(int skip_tags)
 		     (unsigned long long)sctlr);
 	if ((pstate & 0xf) != 5)
 		fail("PSTATE 0x%llx: the guest is not at EL1h", (unsigned long long)pstate);
+	return 0;
+}
 
-	t = now();
-	copy_tags(&a, tags, KVM_ARM_TAGS_FROM_GUEST);
+/* [2] Save VM A's tags, which must be the ones the guest stored */
+static void stop_copy_save_tags(struct stop_copy *sc)
+{
+	uint64_t i, nonzero, bad;
+	double t;
+
+	t = now_ms();
+	copy_ram_tags(&sc->a, sc->tags, KVM_ARM_TAGS_FROM_GUEST);
 	for (i = 0, nonzero = 0, bad = 0; i < RAM_SIZE / 16; i++) {
-		nonzero += tags[i] != 0;
-		bad += tags[i] != expected_tag(16 * i);
+		nonzero += sc->tags[i] != 0;
+		bad += sc->tags[i] != expected_tag(16 * i);
 	}
 	printf("  tags: %d tag bytes (one per 16-byte granule of %d KiB) with KVM_ARM_MTE_COPY_TAGS "
-	       "FROM_GUEST (%.1f ms); %llu non-zero\n", RAM_SIZE / 16, RAM_SIZE >> 10, now() - t,
+	       "FROM_GUEST (%.1f ms); %llu non-zero\n", RAM_SIZE / 16, RAM_SIZE >> 10, now_ms() - t,
 	       (unsigned long long)nonzero);
 	if (bad)
 		fail("tags: %llu granules do not carry the tag the guest gave them", (unsigned long long)bad);
 	else
 		printf("  tags: every granule has the tag the guest stored (buffer: index %% 16, "
 		       "elsewhere 0)\n");
+}
 
-	vm_destroy(&a);
-	printf("  A: destroyed; from here on only the saved state exists\n");
+/* [3] VM B: create it, restore memory and (unless @skip_tags) tags */
+static void stop_copy_restore_memory(struct stop_copy *sc, int skip_tags)
+{
+	struct vm *b = &sc->b;
+	uint64_t i, bad;
+	double t;
 
-	/* ---- 3. VM B: restore and resume ---- */
 	printf("[3] VM B: create, restore memory, tags and registers, resume\n");
-	vm_create(&b, 'B', &target, 0);
-	t = now();
-	memcpy(b.ram, mem, RAM_SIZE);
+	vm_create(b, 'B', &sc->target, 0);
+	t = now_ms();
+	memcpy(b->ram, sc->mem, RAM_SIZE);
 	printf("  memory: %d KiB written through the VMM's mapping (%.1f ms)\n",
-	       RAM_SIZE >> 10, now() - t);
+	       RAM_SIZE >> 10, now_ms() - t);
 
 	if (skip_tags) {
 		printf("  tags: NOT restored (--no-tags): the guest must notice\n");
-	} else {
-		t = now();
-		copy_tags(&b, tags, KVM_ARM_TAGS_TO_GUEST);
-		printf("  tags: %d tag bytes with KVM_ARM_MTE_COPY_TAGS TO_GUEST (%.1f ms)\n",
-		       RAM_SIZE / 16, now() - t);
-		copy_tags(&b, tags_back, KVM_ARM_TAGS_FROM_GUEST);
-		for (i = 0, bad = 0; i < RAM_SIZE / 16; i++)
-			bad += tags_back[i] != tags[i];
-		if (bad)
-			fail("tags: %llu granules of VM B read back differently", (unsigned long long)bad);
-		else
-			printf("  tags: read back from VM B, identical\n");
+		return;
 	}
+	t = now_ms();
+	copy_ram_tags(b, sc->tags, KVM_ARM_TAGS_TO_GUEST);
+	printf("  tags: %d tag bytes with KVM_ARM_MTE_COPY_TAGS TO_GUEST (%.1f ms)\n",
+	       RAM_SIZE / 16, now_ms() - t);
+	copy_ram_tags(b, sc->tags_back, KVM_ARM_TAGS_FROM_GUEST);
+	for (i = 0, bad = 0; i < RAM_SIZE / 16; i++)
+		bad += sc->tags_back[i] != sc->tags[i];
+	if (bad)
+		fail("tags: %llu granules of VM B read back differently", (unsigned long long)bad);
+	else
+		printf("  tags: read back from VM B, identical\n");
+}
 
-	t = now();
-	probe.n = 0;
-	if (ioctl(b.vcpu, KVM_GET_REG_LIST, &probe) == 0 || errno != E2BIG || probe.n != n)
+/* [3] Restore every register on VM B, and read them back */
+static void stop_copy_restore_registers(struct stop_copy *sc)
+{
+	struct kvm_reg_list probe = { .n = 0 };
+	struct saved_reg *saved = sc->saved;
+	struct kvm_one_reg one;
+	struct vm *b = &sc->b;
+	uint64_t i, n = sc->n;
+	int set_failed = 0, read_differs = 0;
+	double t;
+
+	t = now_ms();
+	if (ioctl(b->vcpu, KVM_GET_REG_LIST, &probe) == 0 || errno != E2BIG || probe.n != n)
 		fail("VM B has %llu registers, VM A had %llu", (unsigned long long)probe.n,
 		     (unsigned long long)n);
 	for (i = 0; i < n; i++) {
 		one.id = saved[i].id;
 		one.addr = (uintptr_t)saved[i].val;
-		if (ioctl(b.vcpu, KVM_SET_ONE_REG, &one) < 0) {
+		if (ioctl(b->vcpu, KVM_SET_ONE_REG, &one) < 0) {
 			fail("KVM_SET_ONE_REG %s: %s (%s): %s", reg_name(one.id), strerrorname_np(errno),
 			     strerror(errno), meaning("KVM_SET_ONE_REG", errno));
 			set_failed++;
 		}
 	}
 	printf("  registers: %llu of %llu restored with KVM_SET_ONE_REG (%.1f ms)\n",
-	       (unsigned long long)(n - set_failed), (unsigned long long)n, now() - t);
+	       (unsigned long long)(n - set_failed), (unsigned long long)n, now_ms() - t);
 	/* Read them all back: each must be what was saved, but the counter, which runs. */
 	for (i = 0; i < n; i++) {
 		uint64_t v[MAX_REG_BYTES / 8] = { 0 };
@@ -654,7 +688,7 @@ static int run_stop_copy(int skip_tags)
 			continue;
 		one.id = saved[i].id;
 		one.addr = (uintptr_t)v;
-		xioctl(b.vcpu, KVM_GET_ONE_REG, &one);
+		xioctl(b->vcpu, KVM_GET_ONE_REG, &one);
 		if (memcmp(v, saved[i].val, reg_size(one.id))) {
 			fail("%s reads back 0x%llx on VM B, saved 0x%llx", reg_name(one.id),
 			     (unsigned long long)v[0], (unsigned long long)saved[i].val[0]);
@@ -663,10 +697,19 @@ static int run_stop_copy(int skip_tags)
 	}
 	if (!read_differs)
 		printf("  registers: all read back equal on VM B (but the virtual counter, which runs)\n");
+}
 
-	printf("  B: resuming the guest at PC 0x%llx\n", (unsigned long long)resume_pc);
-	t = now();
-	cmd = guest_event(&b);
+/* [3] Resume the guest on VM B: it shows its MTE registers and checks its buffer */
+static void stop_copy_resume_b(struct stop_copy *sc)
+{
+	struct saved_reg *saved = sc->saved;
+	struct vm *b = &sc->b;
+	uint64_t cmd, i, n = sc->n;
+	double t;
+
+	printf("  B: resuming the guest at PC 0x%llx\n", (unsigned long long)sc->resume_pc);
+	t = now_ms();
+	cmd = guest_event(b);
 	if (cmd == CMD_SYSREGS) {
 		static const char *const mte_names[] = { "GCR_EL1", "RGSR_EL1", "TFSR_EL1", "TFSRE0_EL1" };
 
@@ -676,41 +719,43 @@ static int run_stop_copy(int skip_tags)
 
 			for (j = 0; j < n && saved[j].id != id; j++)
 				;
-			printf(" %s 0x%llx", mte_names[i], (unsigned long long)b.arg[i]);
-			if (j == n || saved[j].val[0] != b.arg[i])
+			printf(" %s 0x%llx", mte_names[i], (unsigned long long)b->arg[i]);
+			if (j == n || saved[j].val[0] != b->arg[i])
 				fail("the guest on VM B sees %s 0x%llx, VM A had 0x%llx", mte_names[i],
-				     (unsigned long long)b.arg[i],
+				     (unsigned long long)b->arg[i],
 				     (unsigned long long)(j < n ? saved[j].val[0] : 0));
 		}
 		printf(" (as saved on VM A)\n");
-		cmd = guest_event(&b);
+		cmd = guest_event(b);
 	}
 	if (cmd == CMD_CHECKED) {
 		printf("  B: guest checked all %llu granules: every tag (LDG) and every data word, "
 		       "read through its tagged pointers with sync tag checking (%.1f ms)\n",
-		       (unsigned long long)b.arg[0], now() - t);
-		if (b.arg[0] != BUF_GRANULES)
-			fail("the guest checked %llu granules, not %d", (unsigned long long)b.arg[0],
-			     BUF_GRANULES);
+		       (unsigned long long)b->arg[0], now_ms() - t);
+		if (b->arg[0] != BUF_GRANULES)
+			fail("the guest checked %llu granules, not %d",
+			     (unsigned long long)b->arg[0], BUF_GRANULES);
 	} else {
-		check_failed(&b, cmd);
+		check_failed(b, cmd);
 	}
-	if (failures) {
-		printf("MIGRATION FAILED: %d problem(s), see FAIL lines above\n", failures);
-		return 1;
-	}
+}
 
-	/* ---- the wrong tag ---- */
+/* [3] The guest on VM B accesses a granule with a wrong tag: it must fault */
+static void stop_copy_wrong_tag(struct stop_copy *sc)
+{
+	uint64_t fault_addr, cmd;
+	struct vm *b = &sc->b;
+
 	fault_addr = (BUF_BASE + 16 * WRONG_GRANULE) | (uint64_t)((WRONG_GRANULE + 1) % 16) << 56;
-	cmd = guest_event(&b);
+	cmd = guest_event(b);
 	if (cmd == CMD_EXCEPTION) {
-		uint64_t esr = b.arg[0], far = b.arg[1];
+		uint64_t esr = b->arg[0], far = b->arg[1];
 
 		printf("  B: wrong tag %d on granule %d (tag %d): exception ESR_EL1 0x%llx (EC 0x%llx, "
 		       "DFSC 0x%llx), FAR_EL1 0x%llx, vector %llu\n", (WRONG_GRANULE + 1) % 16,
 		       WRONG_GRANULE, WRONG_GRANULE % 16, (unsigned long long)esr,
 		       (unsigned long long)(esr >> 26), (unsigned long long)(esr & 0x3f),
-		       (unsigned long long)far, (unsigned long long)b.arg[3]);
+		       (unsigned long long)far, (unsigned long long)b->arg[3]);
 		if (esr >> 26 != 0x25 || (esr & 0x3f) != 0x11)
 			fail("expected a data abort from EL1 (EC 0x25) with a synchronous tag check fault "
 			     "(DFSC 0x11)");
@@ -718,14 +763,51 @@ static int run_stop_copy(int skip_tags)
 		if ((far & ~(0xfULL << 60)) != fault_addr)
 			fail("FAR_EL1 0x%llx, expected 0x%llx", (unsigned long long)far,
 			     (unsigned long long)fault_addr);
-		cmd = guest_event(&b);
+		cmd = guest_event(b);
 	} else if (cmd == CMD_NO_FAULT) {
 		fail("the access with a wrong tag did not fault");
-		cmd = guest_event(&b);
+		cmd = guest_event(b);
 	}
 	if (cmd != CMD_DONE)
 		fail("the guest did not finish (command %llu)", (unsigned long long)cmd);
-	vm_destroy(&b);
+}
+
+static int run_stop_copy(int skip_tags)
+{
+	struct stop_copy sc = {
+		.target = -1,
+		.resume_pc = RAM_BASE + (guest_resume - guest_start),
+	};
+	double t_total;
+
+	printf("mte-migrate: stop-and-copy: migrate an MTE guest from VM A to VM B (memory, registers, "
+	       "tags)\n");
+	t_total = now_ms();
+
+	/* ---- 1. VM A: run the guest until it has tagged its buffer ---- */
+	if (stop_copy_run_a(&sc))
+		return 1;
+
+	/* ---- 2. stop it and save everything ---- */
+	if (stop_copy_stop_a(&sc) || stop_copy_save_memory(&sc) ||
+	    stop_copy_save_registers(&sc))
+		return 1;
+	stop_copy_save_tags(&sc);
+	vm_destroy(&sc.a);
+	printf("  A: destroyed; from here on only the saved state exists\n");
+
+	/* ---- 3. VM B: restore and resume ---- */
+	stop_copy_restore_memory(&sc, skip_tags);
+	stop_copy_restore_registers(&sc);
+	stop_copy_resume_b(&sc);
+	if (failures) {
+		printf("MIGRATION FAILED: %d problem(s), see FAIL lines above\n", failures);
+		return 1;
+	}
+
+	/* ---- the wrong tag ---- */
+	stop_copy_wrong_tag(&sc);
+	vm_destroy(&sc.b);
 
 	if (failures) {
 		printf("MIGRATION FAILED: %d problem(s), see FAIL lines above\n", failures);
@@ -734,7 +816,7 @@ static int run_stop_copy(int skip_tags)
 	printf("MIGRATION OK: %d tagged granules (%d KiB), %llu registers and %d tag bytes moved from "
 	       "VM A to VM B; the guest found every tag and all its data, and a wrong tag still faults "
 	       "(DFSC 0x11) (%.0f ms in all)\n", BUF_GRANULES, BUF_GRANULES * 16 >> 10,
-	       (unsigned long long)n, RAM_SIZE / 16, now() - t_total);
+	       (unsigned long long)sc.n, RAM_SIZE / 16, now_ms() - t_total);
 	return 0;
 }
 
@@ -783,14 +865,6 @@ struct live_vcpu {
 	volatile int failed;	/* the guest or KVM_RUN failed: see cmd */
 	uint64_t cmd;
 };
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
 
 static void sig_nop(int sig)
 {
@@ -871,13 +945,8 @@ static void *live_vcpu_thread(void *data)
 
 static void set_dirty_logging(struct vm *vm, int on)
 {
-	struct kvm_userspace_memory_region slot = {
-		.slot = 0, .flags = on ? KVM_MEM_LOG_DIRTY_PAGES : 0,
-		.guest_phys_addr = RAM_BASE, .memory_size = RAM_SIZE,
-		.userspace_addr = (uintptr_t)vm->ram,
-	};
-
-	xioctl(vm->fd, KVM_SET_USER_MEMORY_REGION, &slot);
+	xcheck(kvm_set_slot(vm->fd, 0, on ? KVM_MEM_LOG_DIRTY_PAGES : 0, RAM_BASE,
+			    RAM_SIZE, vm->ram), "KVM_SET_USER_MEMORY_REGION");
 }
 
 /* KVM_GET_DIRTY_LOG (which also clears it): the number of dirty pages */
@@ -896,12 +965,9 @@ static uint64_t get_dirty_log(struct vm *vm, uint64_t *bitmap, uint64_t npages)
 static void send_page(int fd, struct vm *vm, uint64_t pg, uint64_t psz, unsigned char *tags)
 {
 	struct live_hdr h = { .type = LIVE_PAGE, .count = psz, .addr = RAM_BASE + pg * psz };
-	struct kvm_arm_copy_mte_tags copy = {
-		.guest_ipa = h.addr, .length = psz, .addr = tags,
-		.flags = KVM_ARM_TAGS_FROM_GUEST,
-	};
 
-	if (xioctl(vm->fd, KVM_ARM_MTE_COPY_TAGS, &copy) != (long)psz) {
+	if (xcheck(mte_copy_tags(vm->fd, h.addr, psz, tags, KVM_ARM_TAGS_FROM_GUEST),
+		   "KVM_ARM_MTE_COPY_TAGS") != (long)psz) {
 		printf("  FAIL: A: KVM_ARM_MTE_COPY_TAGS FROM_GUEST of page 0x%llx was partial\n",
 		       (unsigned long long)h.addr);
 		printf("MIGRATION FAILED: tags could not be read\n");
@@ -995,7 +1061,7 @@ static int live_source(int fd)
 	xioctl(a.vcpu, KVM_SET_ONE_REG, &one);
 	v.vm = &a;
 	pthread_create(&v.thread, NULL, live_vcpu_thread, &v);
-	for (t = now(); !v.ready && !v.failed && now() - t < GUEST_TIMEOUT * 1000.0; )
+	for (t = now_ms(); !v.ready && !v.failed && now_ms() - t < GUEST_TIMEOUT * 1000.0; )
 		usleep(1000);
 	if (!v.ready) {
 		if (v.cmd == CMD_EXCEPTION)
@@ -1009,7 +1075,7 @@ static int live_source(int fd)
 
 	set_dirty_logging(&a, 1);
 	get_dirty_log(&a, bitmap, npages);
-	t0 = t = now();
+	t0 = t = now_ms();
 	sent = send_pages(fd, &a, NULL, npages, psz, tags);
 	total_pages += sent;
 	h.type = LIVE_ROUND;
@@ -1018,12 +1084,13 @@ static int live_source(int fd)
 	xsend(fd, &h, sizeof(h));
 	printf("  A: dirty logging on (KVM_MEM_LOG_DIRTY_PAGES); round 0: all %llu pages, %llu tag "
 	       "bytes (%.1f ms), guest at %llu changes\n", (unsigned long long)sent,
-	       (unsigned long long)(sent * psz / 16), now() - t, (unsigned long long)guest_ops(&a));
+	       (unsigned long long)(sent * psz / 16), now_ms() - t,
+	       (unsigned long long)guest_ops(&a));
 
 	for (round = 1; ; round++) {
-		while (now() - t < LIVE_ROUND_MS)
+		while (now_ms() - t < LIVE_ROUND_MS)
 			usleep(1000);
-		t = now();
+		t = now_ms();
 		dirty = get_dirty_log(&a, bitmap, npages);
 		/* few enough (or enough rounds): these go with the last round */
 		if (v.failed || dirty <= LIVE_DIRTY_STOP || round > LIVE_MAX_ROUNDS)
@@ -1035,7 +1102,7 @@ static int live_source(int fd)
 		xsend(fd, &h, sizeof(h));
 		printf("  A: round %llu: %llu dirty pages, %llu tag bytes (%.1f ms), guest at %llu "
 		       "changes\n", (unsigned long long)round, (unsigned long long)sent,
-		       (unsigned long long)(sent * psz / 16), now() - t,
+		       (unsigned long long)(sent * psz / 16), now_ms() - t,
 		       (unsigned long long)guest_ops(&a));
 	}
 
@@ -1052,7 +1119,7 @@ static int live_source(int fd)
 		       (unsigned long long)v.cmd);
 		return 1;
 	}
-	t = now();
+	t = now_ms();
 	get_dirty_log(&a, more, npages);
 	for (i = 0; i < (npages + 63) / 64; i++)
 		bitmap[i] |= more[i];
@@ -1068,8 +1135,8 @@ static int live_source(int fd)
 	printf("  A: vCPU stopped after %llu changes; last round %llu: %llu dirty pages, %llu tag "
 	       "bytes, and all registers (%.1f ms); %llu pages sent in %.0f ms in all\n",
 	       (unsigned long long)guest_ops(&a), (unsigned long long)round,
-	       (unsigned long long)sent, (unsigned long long)(sent * psz / 16), now() - t,
-	       (unsigned long long)total_pages, now() - t0);
+	       (unsigned long long)sent, (unsigned long long)(sent * psz / 16), now_ms() - t,
+	       (unsigned long long)total_pages, now_ms() - t0);
 	vm_destroy(&a);
 	return 0;
 }
@@ -1099,12 +1166,7 @@ static int live_destination(int fd, int skip_tags)
 			break;
 		}
 		switch (h.type) {
-		case LIVE_PAGE: {
-			struct kvm_arm_copy_mte_tags copy = {
-				.guest_ipa = h.addr, .length = psz, .addr = page + psz,
-				.flags = KVM_ARM_TAGS_TO_GUEST,
-			};
-
+		case LIVE_PAGE:
 			if (h.count != psz || h.addr < RAM_BASE || h.addr + psz > RAM_BASE + RAM_SIZE) {
 				printf("  FAIL: B: page record 0x%llx/%u outside RAM\n",
 				       (unsigned long long)h.addr, h.count);
@@ -1112,14 +1174,16 @@ static int live_destination(int fd, int skip_tags)
 			}
 			xrecv(fd, page, psz + psz / 16);
 			memcpy(b.ram + h.addr - RAM_BASE, page, psz);
-			if (!skip_tags && xioctl(b.fd, KVM_ARM_MTE_COPY_TAGS, &copy) != (long)psz) {
+			if (!skip_tags &&
+			    xcheck(mte_copy_tags(b.fd, h.addr, psz, page + psz,
+						 KVM_ARM_TAGS_TO_GUEST),
+				   "KVM_ARM_MTE_COPY_TAGS") != (long)psz) {
 				printf("  FAIL: B: KVM_ARM_MTE_COPY_TAGS TO_GUEST of page 0x%llx was "
 				       "partial\n", (unsigned long long)h.addr);
 				return 1;
 			}
 			pages++;
 			break;
-		}
 		case LIVE_ROUND:
 			printf("  B: round %u: %llu pages and their tags %s\n", h.count,
 			       (unsigned long long)h.addr,
@@ -1156,7 +1220,7 @@ static int live_destination(int fd, int skip_tags)
 
 	/* tell the guest to check, then resume it */
 	*(volatile uint64_t *)(b.ram + LIVE_MAILBOX - RAM_BASE) = 1;
-	t = now();
+	t = now_ms();
 	res.downtime_ms = (now_ns() - stop_ns) / 1e6;
 	printf("  B: %llu pages received; resuming the guest %.1f ms after the source stopped it "
 	       "(downtime)\n", (unsigned long long)pages, res.downtime_ms);
@@ -1167,7 +1231,7 @@ static int live_destination(int fd, int skip_tags)
 		printf("  B: guest checked all %llu granules against its record: every tag (LDG) and "
 		       "data word, through tagged pointers with sync tag checks (%.1f ms); %llu "
 		       "changes before it moved: %llu data only, %llu tags only, %llu both\n",
-		       (unsigned long long)b.arg[0], now() - t, (unsigned long long)res.ops,
+		       (unsigned long long)b.arg[0], now_ms() - t, (unsigned long long)res.ops,
 		       (unsigned long long)counts[0], (unsigned long long)counts[1],
 		       (unsigned long long)counts[2]);
 		if (b.arg[0] != BUF_GRANULES)

@@ -48,12 +48,10 @@
 #include <sys/mman.h>
 #include <sys/random.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
-#include <time.h>
 #include <unistd.h>
 #include <linux/kvm.h>
 
-#include "kvm-mte-uapi.h"
+#include "kvm-helpers.h"
 #include "tap.h"
 
 #define PG		4096UL
@@ -69,9 +67,6 @@
 #define CODE_SIZE	(64UL << 10)
 #define MMIO_IPA	0x10000000UL
 #define SWAP_IPA	0x80000000UL
-
-#define CORE_REG(field)	(KVM_REG_ARM64 | KVM_REG_SIZE_U64 | KVM_REG_ARM_CORE | \
-			 (offsetof(struct kvm_regs, field) / sizeof(__u32)))
 
 extern const unsigned char guest_start[], guest_end[];
 
@@ -99,63 +94,11 @@ static uint64_t below(uint64_t *s, uint64_t n)
 	return n ? rnd(s) % n : 0;
 }
 
-static double now_s(void)
+/* Guest memory: private, anonymous, not reserved */
+static void *map_guest(size_t size)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static void die(const char *what)
-{
-	printf("# FATAL: %s: %s\n", what, strerror(errno));
-	printf("Bail out! %s\n", what);
-	exit(1);
-}
-
-static long copy_tags(int vm, uint64_t ipa, uint64_t len, void *buf,
-		      uint64_t flags)
-{
-	struct kvm_arm_copy_mte_tags c = {
-		.guest_ipa = ipa, .length = len, .addr = buf, .flags = flags,
-	};
-	long r = syscall(SYS_ioctl, vm, KVM_ARM_MTE_COPY_TAGS, &c);
-
-	return r < 0 ? -errno : r;
-}
-
-static int set_slot(int vm, uint32_t id, uint64_t ipa, uint64_t size,
-		    void *hva)
-{
-	struct kvm_userspace_memory_region r = {
-		.slot = id, .guest_phys_addr = ipa, .memory_size = size,
-		.userspace_addr = (uintptr_t)hva,
-	};
-
-	return ioctl(vm, KVM_SET_USER_MEMORY_REGION, &r) ? -errno : 0;
-}
-
-static int create_mte_vm(void)
-{
-	struct kvm_enable_cap cap = { .cap = KVM_CAP_ARM_MTE };
-	int vm = ioctl(kvm_fd, KVM_CREATE_VM, 0);
-
-	if (vm < 0)
-		die("KVM_CREATE_VM");
-	if (ioctl(vm, KVM_ENABLE_CAP, &cap))
-		die("KVM_ENABLE_CAP(KVM_CAP_ARM_MTE)");
-	return vm;
-}
-
-static void *map_anon(size_t size)
-{
-	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-
-	if (p == MAP_FAILED)
-		die("mmap");
-	return p;
+	return map_anon(size, PROT_READ | PROT_WRITE,
+			MAP_PRIVATE | MAP_NORESERVE);
 }
 
 /* The tag of B's granule @g: a fixed pattern */
@@ -227,9 +170,9 @@ static void *copier(void *arg)
 					buf[i] = rnd(&rs) & 0xf;
 			}
 			t = now_s();
-			r = copy_tags(c->vm, ipa, n * PG, buf,
-				      to ? KVM_ARM_TAGS_TO_GUEST :
-					   KVM_ARM_TAGS_FROM_GUEST);
+			r = mte_copy_tags(c->vm, ipa, n * PG, buf,
+					  to ? KVM_ARM_TAGS_TO_GUEST :
+					       KVM_ARM_TAGS_FROM_GUEST);
 			t = now_s() - t;
 			if (t > c->copy_max)
 				c->copy_max = t;
@@ -241,8 +184,9 @@ static void *copier(void *arg)
 					      (unsigned long long)n,
 					      (unsigned long long)ipa, r);
 				/* the state of A is unknown now: reread it */
-				copy_tags(c->vm, A_IPA, A_SIZE, c->a_shadow,
-					  KVM_ARM_TAGS_FROM_GUEST);
+				mte_copy_tags(c->vm, A_IPA, A_SIZE,
+					      c->a_shadow,
+					      KVM_ARM_TAGS_FROM_GUEST);
 				continue;
 			}
 			c->pages += n;
@@ -267,9 +211,9 @@ static void *copier(void *arg)
 		else
 			memset(buf, 0xa5, n * TPP);
 		t = now_s();
-		r = copy_tags(c->vm, ipa, n * PG, buf,
-			      to ? KVM_ARM_TAGS_TO_GUEST :
-				   KVM_ARM_TAGS_FROM_GUEST);
+		r = mte_copy_tags(c->vm, ipa, n * PG, buf,
+				  to ? KVM_ARM_TAGS_TO_GUEST :
+				       KVM_ARM_TAGS_FROM_GUEST);
 		t = now_s() - t;
 		if (t > c->copy_max)
 			c->copy_max = t;
@@ -320,15 +264,15 @@ static void *slotter(void *arg)
 		if (c->kind == R_MOVE) {
 			uint64_t to = c->b_ipa == B_IPA1 ? B_IPA2 : B_IPA1;
 
-			r = set_slot(c->vm, 1, to, B_SIZE, c->b);
+			r = kvm_set_slot(c->vm, 1, 0, to, B_SIZE, c->b);
 			if (!r)
 				c->b_ipa = to;
 		} else if (c->b_ipa) {
-			r = set_slot(c->vm, 1, B_IPA1, 0, c->b);
+			r = kvm_set_slot(c->vm, 1, 0, B_IPA1, 0, c->b);
 			if (!r)
 				c->b_ipa = 0;
 		} else {
-			r = set_slot(c->vm, 1, B_IPA1, B_SIZE, c->b);
+			r = kvm_set_slot(c->vm, 1, 0, B_IPA1, B_SIZE, c->b);
 			if (!r)
 				c->b_ipa = B_IPA1;
 		}
@@ -362,21 +306,13 @@ static void *pager(void *arg)
 	return NULL;
 }
 
-static void set_reg(int vcpu, uint64_t id, uint64_t val)
-{
-	struct kvm_one_reg reg = { .id = id, .addr = (uintptr_t)&val };
-
-	if (ioctl(vcpu, KVM_SET_ONE_REG, &reg))
-		die("KVM_SET_ONE_REG");
-}
-
 static void setup_vcpu(struct race_ctx *c)
 {
 	struct kvm_vcpu_init init;
 
-	c->code = map_anon(CODE_SIZE);
+	c->code = map_guest(CODE_SIZE);
 	memcpy(c->code, guest_start, guest_end - guest_start);
-	if (set_slot(c->vm, 2, CODE_IPA, CODE_SIZE, c->code))
+	if (kvm_set_slot(c->vm, 2, 0, CODE_IPA, CODE_SIZE, c->code))
 		die("KVM_SET_USER_MEMORY_REGION(code)");
 	c->vcpu = ioctl(c->vm, KVM_CREATE_VCPU, 0);
 	if (c->vcpu < 0)
@@ -389,12 +325,12 @@ static void setup_vcpu(struct race_ctx *c)
 		      c->vcpu, 0);
 	if (c->run == MAP_FAILED)
 		die("mmap(kvm_run)");
-	set_reg(c->vcpu, CORE_REG(regs.pc), CODE_IPA);
-	set_reg(c->vcpu, CORE_REG(regs.regs[0]), A_IPA);
-	set_reg(c->vcpu, CORE_REG(regs.regs[1]), A_IPA + A_SIZE);
-	set_reg(c->vcpu, CORE_REG(regs.regs[2]), B_IPA1);
-	set_reg(c->vcpu, CORE_REG(regs.regs[3]), B_IPA1 + B_SIZE);
-	set_reg(c->vcpu, CORE_REG(regs.regs[4]), MMIO_IPA);
+	kvm_set_reg(c->vcpu, CORE_REG(regs.pc), CODE_IPA);
+	kvm_set_reg(c->vcpu, CORE_REG(regs.regs[0]), A_IPA);
+	kvm_set_reg(c->vcpu, CORE_REG(regs.regs[1]), A_IPA + A_SIZE);
+	kvm_set_reg(c->vcpu, CORE_REG(regs.regs[2]), B_IPA1);
+	kvm_set_reg(c->vcpu, CORE_REG(regs.regs[3]), B_IPA1 + B_SIZE);
+	kvm_set_reg(c->vcpu, CORE_REG(regs.regs[4]), MMIO_IPA);
 }
 
 static void *vcpu_thread(void *arg)
@@ -447,9 +383,9 @@ static void run_race(enum race kind, double secs)
 	uint64_t rs = seed ^ kind;
 	double t;
 
-	c.vm = create_mte_vm();
-	c.a = map_anon(A_SIZE);
-	c.b = map_anon(B_SIZE);
+	c.vm = kvm_create_vm(kvm_fd, 1);
+	c.a = map_guest(A_SIZE);
+	c.b = map_guest(B_SIZE);
 	c.a_shadow = malloc(A_SIZE / 16);
 	c.b_pattern = malloc(B_SIZE / 16);
 	back = malloc(A_SIZE / 16);
@@ -459,14 +395,13 @@ static void run_race(enum race kind, double secs)
 		c.a_shadow[g] = below(&rs, 16);
 	for (g = 0; g < B_SIZE / 16; g++)
 		c.b_pattern[g] = b_tag(g);
-	if (set_slot(c.vm, 0, A_IPA, A_SIZE, c.a) ||
-	    set_slot(c.vm, 1, B_IPA1, B_SIZE, c.b))
-		die("KVM_SET_USER_MEMORY_REGION");
+	kvm_add_slot(c.vm, 0, A_IPA, A_SIZE, c.a);
+	kvm_add_slot(c.vm, 1, B_IPA1, B_SIZE, c.b);
 	c.b_ipa = B_IPA1;
-	if (copy_tags(c.vm, A_IPA, A_SIZE, c.a_shadow,
-		      KVM_ARM_TAGS_TO_GUEST) != (long)A_SIZE ||
-	    copy_tags(c.vm, B_IPA1, B_SIZE, c.b_pattern,
-		      KVM_ARM_TAGS_TO_GUEST) != (long)B_SIZE)
+	if (mte_copy_tags(c.vm, A_IPA, A_SIZE, c.a_shadow,
+			  KVM_ARM_TAGS_TO_GUEST) != (long)A_SIZE ||
+	    mte_copy_tags(c.vm, B_IPA1, B_SIZE, c.b_pattern,
+			  KVM_ARM_TAGS_TO_GUEST) != (long)B_SIZE)
 		die("initial TO_GUEST");
 	if (kind == R_VCPU)
 		setup_vcpu(&c);
@@ -488,12 +423,12 @@ static void run_race(enum race kind, double secs)
 	/* B back where it started, then everything must be as expected */
 	if (c.b_ipa != B_IPA1) {
 		if (c.b_ipa)
-			set_slot(c.vm, 1, c.b_ipa, 0, c.b);
-		if (set_slot(c.vm, 1, B_IPA1, B_SIZE, c.b))
+			kvm_set_slot(c.vm, 1, 0, c.b_ipa, 0, c.b);
+		if (kvm_set_slot(c.vm, 1, 0, B_IPA1, B_SIZE, c.b))
 			die("KVM_SET_USER_MEMORY_REGION(B)");
 	}
-	if (copy_tags(c.vm, A_IPA, A_SIZE, back, KVM_ARM_TAGS_FROM_GUEST) !=
-	    (long)A_SIZE)
+	if (mte_copy_tags(c.vm, A_IPA, A_SIZE, back,
+			  KVM_ARM_TAGS_FROM_GUEST) != (long)A_SIZE)
 		die("final FROM_GUEST of A");
 	for (g = 0, first = ~0UL; g < A_SIZE / 16; g++) {
 		if (back[g] != c.a_shadow[g]) {
@@ -505,8 +440,8 @@ static void run_race(enum race kind, double secs)
 		printf("# %s: slot A: %llu tags differ from the shadow, first at IPA 0x%llx\n",
 		       race_names[kind], (unsigned long long)bad_a,
 		       (unsigned long long)(A_IPA + first * 16));
-	if (copy_tags(c.vm, B_IPA1, B_SIZE, back, KVM_ARM_TAGS_FROM_GUEST) !=
-	    (long)B_SIZE)
+	if (mte_copy_tags(c.vm, B_IPA1, B_SIZE, back,
+			  KVM_ARM_TAGS_FROM_GUEST) != (long)B_SIZE)
 		die("final FROM_GUEST of B");
 	for (g = 0, first = ~0UL; g < B_SIZE / 16; g++) {
 		if (back[g] != c.b_pattern[g]) {
@@ -663,11 +598,10 @@ static void test_swap(unsigned long mib, unsigned long limit_mib, int passes)
 
 	out0 = vmstat("pswpout");
 	in0 = vmstat("pswpin");
-	vm = create_mte_vm();
-	mem = map_anon(size);
+	vm = kvm_create_vm(kvm_fd, 1);
+	mem = map_guest(size);
 	madvise(mem, size, MADV_NOHUGEPAGE);
-	if (set_slot(vm, 0, SWAP_IPA, size, mem))
-		die("KVM_SET_USER_MEMORY_REGION");
+	kvm_add_slot(vm, 0, SWAP_IPA, size, mem);
 
 	/* fill: data through the VMM's mapping, tags with TO_GUEST */
 	t = now_s();
@@ -680,8 +614,8 @@ static void test_swap(unsigned long mib, unsigned long limit_mib, int passes)
 			for (g = 0; g < TPP; g++)
 				tags[p * TPP + g] = swap_tag(pg, g);
 		}
-		ret = copy_tags(vm, SWAP_IPA + c * CHUNK, CHUNK, tags,
-				KVM_ARM_TAGS_TO_GUEST);
+		ret = mte_copy_tags(vm, SWAP_IPA + c * CHUNK, CHUNK, tags,
+				    KVM_ARM_TAGS_TO_GUEST);
 		if (ret != (long)CHUNK) {
 			printf("# swap_cgroup: TO_GUEST of chunk %llu: %ld\n",
 			       (unsigned long long)c, ret);
@@ -711,8 +645,8 @@ static void test_swap(unsigned long mib, unsigned long limit_mib, int passes)
 				}
 			}
 			memset(tags, 0xee, CHUNK / 16);
-			ret = copy_tags(vm, SWAP_IPA + c * CHUNK, CHUNK, tags,
-					KVM_ARM_TAGS_FROM_GUEST);
+			ret = mte_copy_tags(vm, SWAP_IPA + c * CHUNK, CHUNK,
+					    tags, KVM_ARM_TAGS_FROM_GUEST);
 			if (ret != (long)CHUNK) {
 				printf("# swap_cgroup: FROM_GUEST of chunk %llu: %ld\n",
 				       (unsigned long long)c, ret);
@@ -818,11 +752,7 @@ int main(int argc, char **argv)
 		run_race(k, race_secs);
 	test_swap(swap_mib, limit_mib, passes);
 
-	printf("# %d of %d subtests failed, %.1f s\n", failed_tests, test_no,
-	       now_s() - t0);
-	printf("# Totals: pass:%d fail:%d xfail:0 xpass:0 skip:0 error:0\n",
-	       test_no - failed_tests, failed_tests);
-	return failed_tests ? 1 : 0;
+	return tap_finish(t0);
 }
 
 /*

@@ -12,9 +12,15 @@
 #include <unistd.h>
 #include <linux/kvm.h>
 
-#include "kvm-mte-uapi.h"
+#include "kvm-helpers.h"
 
 static int test_no, failed_tests;
+
+/* A TAP tool's die(): a diagnostic, then "Bail out!" */
+static void die(const char *what)
+{
+	die_with("# FATAL: ", what, 1);
+}
 
 /* "ok N name" or "not ok N name", with an optional " # comment" */
 static void result(int ok, const char *name, const char *fmt, ...)
@@ -60,6 +66,19 @@ static inline int tap_open_kvm_mte(void)
 		return -1;
 	}
 	return kvm;
+}
+
+/*
+ * The end of a run that started at @t0 (now_s()): the failed count and
+ * the kselftest totals. Returns the exit status: 0 all passed, 1 not.
+ */
+static inline int tap_finish(double t0)
+{
+	printf("# %d of %d subtests failed, %.1f s\n", failed_tests, test_no,
+	       now_s() - t0);
+	printf("# Totals: pass:%d fail:%d xfail:0 xpass:0 skip:0 error:0\n",
+	       test_no - failed_tests, failed_tests);
+	return failed_tests ? 1 : 0;
 }
 
 #endif
