@@ -3,9 +3,11 @@
 #
 # Builds testbed/bench-mte.c (static arm64) into build/bench/, then boots
 # the two kernels in turn under QEMU (scripts/run-vm.sh), interleaved so
-# that a change in the host's load hits both alike:
+# that a change in the host's load hits both alike, and the kernel that
+# boots first alternating from round to round (ours first in odd rounds,
+# the peer first in even ones):
 #   round r: bench-ours-r vhe, bench-peer-r vhe, then BENCH_NVHE_BOOTS (3)
-#            times bench-ours-r nvhe, bench-peer-r nvhe
+#            times bench-ours-r nvhe, bench-peer-r nvhe (in either order)
 # VHE boots run everything (COPY_TAGS throughput, per-call probe, exits);
 # nVHE boots run the exit benchmark only (COPY_TAGS is host kernel code,
 # the same in both modes). nVHE exits are the noisiest figure under TCG
@@ -17,7 +19,9 @@
 # least disturbed by other jobs on the machine) and a verdict, then the
 # project's targets.
 #
-# Environment: BENCH_ROUNDS (2), BENCH_REPS (5), BENCH_SIZES ("64 512",
+# The table starts with what was measured: the repository's commit, the
+# series' commit in build/linux and the SHA-256 of each kernel Image.
+# Environment: BENCH_ROUNDS (3), BENCH_REPS (5), BENCH_SIZES ("64 512",
 # MiB; 4k and thp at every size, hugetlb (at most 48 MiB), swapped and
 # untagged at the first), BENCH_BUDGET (240: seconds for the COPY_TAGS
 # sizes of one boot; a size that would not fit is skipped and the table
@@ -33,7 +37,7 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 . "$here/scripts/lib.sh"
 b=$here/build
 out=$b/bench
-rounds=${BENCH_ROUNDS:-2}
+rounds=${BENCH_ROUNDS:-3}
 reps=${BENCH_REPS:-5}
 sizes=${BENCH_SIZES:-64 512}
 budget=${BENCH_BUDGET:-240}
@@ -85,7 +89,9 @@ for r in $(seq 1 "$rounds"); do
 		n=1
 		[ "$mode" = nvhe ] && n=$nvhe_boots
 		for i in $(seq 1 "$n"); do
-		for k in ours peer; do
+		order="ours peer"
+		[ $((r % 2)) = 0 ] && order="peer ours"
+		for k in $order; do
 			label=bench-$k-$r
 			[ "$i" -gt 1 ] && label=$label.$i
 			s=$(date +%s) c=$(child_ticks)
@@ -105,4 +111,10 @@ for r in $(seq 1 "$rounds"); do
 done
 
 printf '%s\n' "${consoles[@]}" > "$out/consoles.txt"
-python3 "$here/scripts/bench-report.py" "$out/consoles.txt" "$reps" "$(( $(date +%s) - t0 ))" "$exit_reps" | tee "$out/table.txt"
+{
+	echo "measured: repository $(git -C "$here" rev-parse --short HEAD)$(git -C "$here" diff --quiet || echo ' (with local changes)'), series build/linux $(git -C "$b/linux" rev-parse --short HEAD)"
+	for k in ours peer; do
+		echo "  $k Image sha256 $(sha256sum "${image[$k]}" | cut -c1-16)"
+	done
+	python3 "$here/scripts/bench-report.py" "$out/consoles.txt" "$reps" "$(( $(date +%s) - t0 ))" "$exit_reps"
+} | tee "$out/table.txt"

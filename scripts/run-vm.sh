@@ -16,17 +16,19 @@ con=$logs/$label-$mode.console
 tsv=$res/$label-$mode.tsv
 cpio=$here/build/initramfs/$label-$mode.cpio
 
-# The L2 kernel testbed/qemu-mte.sh boots under QEMU: always ours (the
-# kernel under test is the L1 host here), when it is built.
-l2img=$here/build/linux/.o-std/arch/arm64/boot/Image
-[ -f "$l2img" ] || l2img=
+# For a list that runs testbed/qemu-mte.sh: the L2 kernel it boots under
+# QEMU, always ours (the kernel under test is the L1 host here), and
+# Debian's arm64 QEMU (scripts/mkrootfs.sh) as a read-only virtio-blk
+# disk, each when it is built (qemu-mte.sh fails its row without them).
+l2img= disk=()
+if grep -q ' /tests/qemu-mte' "$list"; then
+	l2img=$here/build/linux/.o-std/arch/arm64/boot/Image
+	[ -f "$l2img" ] || l2img=
+	rootfs=$here/build/rootfs/qemu-arm64.img
+	[ -s "$rootfs" ] && disk=(-drive "file=$rootfs,if=none,format=raw,readonly=on,id=qemu-arm64"
+		-device virtio-blk-device,drive=qemu-arm64)
+fi
 L2_IMAGE=$l2img "$here/scripts/mkinitramfs.sh" "$cpio" "$list" "$tests" || exit 1
-# Debian's arm64 QEMU for testbed/qemu-mte.sh (scripts/mkrootfs.sh), as a
-# read-only virtio-blk disk, when it is built.
-rootfs=$here/build/rootfs/qemu-arm64.img
-disk=()
-[ -s "$rootfs" ] && disk=(-drive "file=$rootfs,if=none,format=raw,readonly=on,id=qemu-arm64"
-	-device virtio-blk-device,drive=qemu-arm64)
 
 append="console=ttyAMA0 panic=-1 oops=panic rdinit=/init loglevel=4"
 [ "$mode" = nvhe ] && append="$append kvm-arm.mode=nvhe"
