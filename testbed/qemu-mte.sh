@@ -78,8 +78,10 @@ if [ "$mode" = refused ]; then
 	echo "1..2"
 	[ "$rc" != 0 ] && ! grep -q 'L2:' $con
 	[ $? = 0 ] && tap ok "qemu does not start" || tap not-ok "qemu does not start (exit $rc)"
-	# QEMU's machine check when KVM lacks KVM_CAP_ARM_MTE (hw/arm/virt.c)
-	if grep -q 'does not support providing MTE to the guest' $con; then
+	# QEMU 10's words when KVM lacks KVM_CAP_ARM_MTE (older QEMUs said
+	# "mach-virt: KVM does not support providing MTE to the guest CPU")
+	if grep -q -e 'MTE requested, but not supported by KVM' \
+		-e 'KVM does not support providing MTE' $con; then
 		tap ok "qemu says KVM does not support MTE"
 	else
 		tap not-ok "qemu says KVM does not support MTE"
