@@ -85,10 +85,11 @@ while read -r name _; do
 	cp "$dest.new/mte-$name" "$l2/$name" 2>/dev/null || need="$need mte-$name"
 done < "$here/testbed/l2/list"
 cp "$here/testbed/l2/list" "$dest.new/l2-list"
+cp "$here/testbed/l2/results.awk" "$dest.new/l2-results.awk"
 INIT=$here/testbed/l2/init "$here/scripts/mkinitramfs.sh" \
 	"$dest.new/l2-initramfs.cpio" "$here/testbed/l2/list" "$l2"
 rm -rf "$l2"
-need="$need l2-initramfs.cpio"
+need="$need l2-initramfs.cpio l2-list l2-results.awk"
 missing=$(for n in $need; do [ -f "$dest.new/$n" ] && [ -s "$dest.new/$n" ] || echo "$n"; done)
 if [ -n "$missing" ]; then
 	echo "build-tests: not built (make -k exited $mrc; see $log): ${missing//$'\n'/ }" >&2

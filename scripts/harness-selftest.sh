@@ -6,8 +6,9 @@
 # to fail it; healthy cases must pass. It runs the real scripts on copies
 # of the repository's files in a temporary directory: scripts/test-list.sh,
 # build-tests.sh (with a fake make and ccache), parse-console.sh (the
-# parser run-vm.sh uses), summary.py and the run_list function of
-# testbed/init.
+# parser run-vm.sh uses), summary.py, the run_list function of
+# testbed/init and testbed/l2/results.awk (the L2 guest's console parser
+# of testbed/qemu-mte.sh).
 #   harness-selftest.sh [-v]      (-v: show the output of every check)
 # Prints kselftest-style TAP and ends with "harness-selftest: N passed, N
 # failed"; exit status 1 when any check failed.
@@ -57,7 +58,7 @@ mkrepo() {	# mkrepo DIR
 		echo "/* stand-in */" > "$d/testbed/$(basename "$f")"
 	done
 	mkdir -p "$d/testbed/l2"
-	cp "$here"/testbed/l2/{init,list} "$d/testbed/l2/"
+	cp "$here"/testbed/l2/{init,list,results.awk} "$d/testbed/l2/"
 	# stand-in: the initramfs of the L2 guest (build-tests.sh makes it)
 	printf '#!/bin/sh\necho cpio > "$1"\n' > "$d/scripts/mkinitramfs.sh"
 	chmod +x "$d/scripts/mkinitramfs.sh"
@@ -415,6 +416,61 @@ binary_known() {
 check "summary: ... unless the binary itself is a known entry" binary_known
 check "summary: a failure on our kernel is never known" \
 	broken ours-vhe:rc:mte-migrate=1 "mte-migrate|fail|12|0|exit 1" "FAILED: mte-migrate on ours-vhe: fail (exit 1)"
+
+# === the L2 guest's console under Debian's QEMU (testbed/qemu-mte.sh)
+printf 'check_a 300\ncheck_b 300\n' > "$tmp/l2-list"
+l2_console() {	# l2_console [EDIT...]: a healthy console, EDITs applied (sed)
+	local e=(-e '') x
+	for x; do e+=(-e "$x"); done
+	printf '%s\n' "L2:KERNEL 6.1" "L2:MTE yes" \
+		"L2:BEGIN check_a" "TAP version 13" "1..2" "ok 1 first" "ok 2 second" \
+		"# Totals: pass:2 fail:0 xfail:0 xpass:0 skip:0 error:0" "L2:END check_a 0 1" \
+		"L2:BEGIN check_b" "1..1" "ok 1 third" "L2:END check_b 0 1" \
+		"L2:DMESG clean" "L2:DONE" | sed "${e[@]}" > "$tmp/l2.console"
+}
+l2_results() {	# l2_results MODE QEMU_RC: results.awk on $tmp/l2.console
+	awk -v mode="$1" -v qrc="$2" -v list="${L2_LIST:-$tmp/l2-list}" \
+		-f "$here/testbed/l2/results.awk" "$tmp/l2.console" > "$tmp/l2.tap"
+	local rc=$?
+	cat "$tmp/l2.tap"
+	return $rc
+}
+l2_ok() {
+	l2_console && l2_results kselftests 0 && has "$tmp/l2.tap" "1..8" &&
+		! grep -q "not ok" "$tmp/l2.tap" && has "$tmp/l2.tap" "ok 1 check_a 1 first"
+}
+check "qemu-mte: a healthy L2 console passes, one subtest per result" l2_ok
+l2_broken() {	# l2_broken MODE QEMU_RC 'NOT OK TEXT' EDIT...: must fail with TEXT
+	local mode=$1 qrc=$2 text=$3
+	shift 3
+	l2_console "$@" && fails l2_results "$mode" "$qrc" && has "$tmp/l2.tap" "$text"
+}
+check "qemu-mte: a program that crashes after part of its plan fails" \
+	l2_broken kselftests 0 "not ok 2 check_a: exit status 139, 1 of 2 results" \
+	'/ok 2 second/d' 's/L2:END check_a 0/L2:END check_a 139/' '/# Totals/d'
+check "qemu-mte: a program that exits 0 short of its plan fails" \
+	l2_broken kselftests 0 "check_a: exit status 0, 1 of 2 results" '/ok 2 second/d' '/# Totals/d'
+check "qemu-mte: a program whose totals disagree with its results fails" \
+	l2_broken kselftests 0 "check_a: its totals say 1 failed, 0 results failed" 's/fail:0/fail:1/'
+check "qemu-mte: a garbled L2:BEGIN line fails (results outside a program)" \
+	l2_broken kselftests 0 "a TAP result outside any program: third" 's/L2:BEGIN check_b/L2:BEG[  1.0] IN check_b/'
+check "qemu-mte: a console cut short fails" \
+	l2_broken kselftests 137 "check_b: cut short (no L2:END line)" '/L2:END check_b/,$d'
+check "qemu-mte: a program that never ran fails" \
+	l2_broken kselftests 0 "check_b: did not run" '/L2:BEGIN check_b/,/L2:END check_b/d'
+l2_skip() {
+	l2_console '/^ok 1 third/d' 's/^1\.\.1$/1..0 # SKIP no MTE/' 's/L2:END check_b 0/L2:END check_b 4/' &&
+		l2_results kselftests 0 && has "$tmp/l2.tap" "check_b: skipped (exit status 4) # SKIP"
+}
+check "qemu-mte: a skipped program (exit 4) is a skip, never a pass" l2_skip
+check "qemu-mte: a kernel splat in the L2 guest fails" \
+	l2_broken kselftests 0 "not ok 7 L2 kernel log clean: dirty" 's/L2:DMESG clean/L2:DMESG dirty/'
+check "qemu-mte: a missing L2 list fails" \
+	env L2_LIST="$tmp/no-such-list" bash -c "$(declare -f l2_console l2_results l2_broken fails has); tmp=$tmp here=$here; l2_broken kselftests 0 'L2 list $tmp/no-such-list unreadable or empty'"
+check "qemu-mte: nomte fails when the guest sees MTE" \
+	l2_broken nomte 0 "L2 guest sees MTE: yes (want no)"
+check "qemu-mte: a QEMU that fails fails the row" \
+	l2_broken kselftests 1 "not ok 8 L2 guest finished (qemu exit 1)"
 
 echo "1..$nt"
 echo "# harness-selftest: $((nt - nfail)) passed, $nfail failed"

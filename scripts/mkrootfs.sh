@@ -23,7 +23,7 @@ if [ -s "$img" ] && [ "$(cat "$dir/stamp" 2>/dev/null)" = "$stamp" ]; then
 fi
 uri=$(archive_uri)
 mkdir -p "$dir"
-rm -rf "$dir/tree" "$img" "$dir/stamp"
+rm -rf "$dir/tree" "$img" "$img.tmp" "$dir/stamp"
 t0=$(date +%s)
 # bookworm's QEMU 7.2 keeps one MTE tag per page in TCG; the VMM here
 # runs under KVM, but the backports release is what users of MTE get.
@@ -41,7 +41,7 @@ mv "$dir/tree/packages.txt" "$dir/packages.txt"
 # /proc or /sys), and /l2 for the L2 guest's kernel and initramfs.
 mkdir -p "$dir/tree/proc" "$dir/tree/sys" "$dir/tree/dev" "$dir/tree/tmp" "$dir/tree/l2"
 size=$(( $(du -sm "$dir/tree" | cut -f1) * 5 / 4 + 32 ))
-mke2fs -q -t ext2 -L qemu-arm64 -d "$dir/tree" "$img.tmp" "${size}M"
+mke2fs -q -F -t ext2 -L qemu-arm64 -d "$dir/tree" "$img.tmp" "${size}M"
 rm -rf "$dir/tree"
 mv "$img.tmp" "$img"
 echo "$stamp" > "$dir/stamp"
