@@ -11,6 +11,25 @@ tree=$here/build/linux
 logs=$here/build/logs/static
 tsv=$here/build/results/static.tsv
 mkdir -p "$logs" "$(dirname "$tsv")"
+# Inputs of every result below: the trees' commits and uncommitted
+# changes, the patches, these scripts, the tools' versions. When they are
+# the same as at the last run that passed everything, its results stand
+# (a warm make check saves about 3 minutes of sparse); STATIC_FORCE=yes
+# runs the checks anyway.
+key=$( {
+	git -C "$tree" rev-parse HEAD base
+	git -C "$tree" diff HEAD
+	git -C "$tree" status --porcelain
+	cat "$here"/patches/*.patch "$here"/base/*.patch "$0" "$here/scripts/apply-series.sh"
+	sparse --version 2>&1; aarch64-linux-gnu-gcc --version | head -1
+} | sha256sum | cut -c1-16)
+if [ "${STATIC_FORCE:-no}" != yes ] && [ -s "$logs/passed.tsv" ] &&
+	[ "$(cat "$logs/passed.key" 2>/dev/null)" = "$key" ]; then
+	cp "$logs/passed.tsv" "$tsv"
+	echo "static checks: inputs unchanged since the run of $(date -r "$logs/passed.key" '+%F %T') that passed them all ($key): its $(wc -l < "$tsv") results stand (STATIC_FORCE=yes reruns them)"
+	exit 0
+fi
+rm -f "$logs/passed.tsv" "$logs/passed.key"
 : > "$tsv"
 export ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-
 
@@ -68,4 +87,8 @@ for f in $files; do
 		row "sparse+W=1:$f" pass
 	fi
 done
+if ! cut -f2 "$tsv" | grep -qv '^pass$'; then
+	cp "$tsv" "$logs/passed.tsv"
+	echo "$key" > "$logs/passed.key"
+fi
 exit 0
