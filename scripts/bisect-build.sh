@@ -8,7 +8,9 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 tree=$here/build/linux
 stamp=$here/patches/bisect.ok
-hash=$(cat "$here"/base/*.patch "$here"/patches/series "$here"/patches/*.patch 2>/dev/null | sha256sum | cut -d' ' -f1)
+# shellcheck source=scripts/lib.sh
+. "$here/scripts/lib.sh"
+hash=$(series_hash "$here")
 if [ "${1:-}" = --if-changed ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$hash" ]; then
 	echo "bisect: series unchanged since the last bisect build, skipped"
 	exit 0
