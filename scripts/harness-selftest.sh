@@ -113,6 +113,16 @@ check "tests.txt: a boot pattern that matches no boot (ours-vhee) is an error" \
 	bad_pattern "mte_test 600 ours-vhee" "MODES pattern 'ours-vhee' of mte_test matches no boot"
 check "tests.txt: a test given twice for one boot is an error" \
 	bad_pattern "mte_test 600 ours-vhe -x" "mte_test runs in ours-vhe already"
+debug_boots() {	# the debug boots run their own lines of tests.txt, and only those
+	local d s
+	d=$("$repo/scripts/test-list.sh" ours debug-nvhe "$tmp/tests") &&
+		s=$("$repo/scripts/test-list.sh" ours nvhe "$tmp/tests") || return 1
+	grep -qx 'kvm-mode 60 /tests/kvm-mode nvhe' <<<"$d" &&
+		grep -qx 'mte-stress 1800 /tests/mte-stress -m 64 -l 32 -p 1' <<<"$d" &&
+		! grep -q '/tests/get-reg-list' <<<"$d" &&
+		grep -q '/tests/get-reg-list' <<<"$s" && ! grep -q '^mte_test 1800 ' <<<"$s"
+}
+check "tests.txt: the debug boots get the lines naming them, the others not" debug_boots
 check "test-list: a boot that is not one of HARNESS_BOOTS is an error" \
 	fails "$repo/scripts/test-list.sh" base nvhe "$tmp/tests"
 

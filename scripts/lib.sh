@@ -15,6 +15,11 @@ HARNESS_BOOTS="ours-vhe peer-vhe ours-nvhe peer-nvhe base-vhe"
 # chosen for them run there.
 # shellcheck disable=SC2034
 HARNESS_BOOTS_64K="ours-vhe64k peer-vhe64k"
+# Boots of the debug kernels (config/debug.config: KASAN, lockdep; make
+# check-debug, scripts/check-debug.sh): like the 64K boots, a pattern
+# reaches them only when it names them ("*-debug-*").
+# shellcheck disable=SC2034
+HARNESS_BOOTS_DEBUG="ours-debug-vhe ours-debug-nvhe peer-debug-vhe peer-debug-nvhe"
 
 # Binaries in build/tests that every boot needs besides the tests of
 # testbed/tests.txt: init runs mte-selfcheck first, and test-list.sh puts
@@ -44,8 +49,11 @@ tests_txt() {
 		for pat in "${pats[@]}"; do
 			[ "$pat" = all ] && pat='*'
 			hit=
-			for boot in $HARNESS_BOOTS $HARNESS_BOOTS_64K; do
-				case "$boot:$pat" in *64k:*64k*|*[!k]:*) ;; *) continue ;; esac
+			for boot in $HARNESS_BOOTS $HARNESS_BOOTS_64K $HARNESS_BOOTS_DEBUG; do
+				case "$boot:$pat" in
+				*64k:*64k* | *-debug-*:*debug*) ;;
+				*64k:* | *-debug-*:*) continue ;;
+				esac
 				# shellcheck disable=SC2254
 				case "$boot" in $pat) hit=1 ;; *) continue ;; esac
 				case "${seen[$name $boot]:-}" in
@@ -60,7 +68,7 @@ tests_txt() {
 				rows+=("$name $tmo $boot${args:+ $args}")
 			done
 			if [ -z "$hit" ]; then
-				echo "$file:$n: MODES pattern '$pat' of $name matches no boot (boots: $HARNESS_BOOTS $HARNESS_BOOTS_64K)" >&2
+				echo "$file:$n: MODES pattern '$pat' of $name matches no boot (boots: $HARNESS_BOOTS $HARNESS_BOOTS_64K $HARNESS_BOOTS_DEBUG)" >&2
 				bad=1
 			fi
 		done

@@ -1,6 +1,8 @@
 #!/bin/bash
 # Print the test list for one VM boot (format: see testbed/init).
 #   test-list.sh ROLE MODE TESTS_DIR
+# MODE: vhe, nvhe, vhe64k (64 KiB pages), debug-vhe, debug-nvhe (the debug
+# kernels): the boot ROLE-MODE must be one of scripts/lib.sh.
 # ROLE: ours | peer | base. The same binaries run everywhere; only the
 # expectation about KVM_CAP_ARM_MTE differs: the peer (unmodified Debian)
 # has it, base (removal patch applied) must not, ours has it once the series
@@ -16,9 +18,9 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 role=$1 mode=$2 tests=$3
 boot=$role-$mode
 
-case " $HARNESS_BOOTS $HARNESS_BOOTS_64K " in
+case " $HARNESS_BOOTS $HARNESS_BOOTS_64K $HARNESS_BOOTS_DEBUG " in
 *" $boot "*) ;;
-*) echo "test-list: no boot $boot (boots: $HARNESS_BOOTS $HARNESS_BOOTS_64K)" >&2; exit 1 ;;
+*) echo "test-list: no boot $boot (boots: $HARNESS_BOOTS $HARNESS_BOOTS_64K $HARNESS_BOOTS_DEBUG)" >&2; exit 1 ;;
 esac
 entries=$(tests_txt "$here/testbed/tests.txt") ||
 	{ echo "test-list: testbed/tests.txt is invalid" >&2; exit 1; }
@@ -42,7 +44,7 @@ entry() {	# entry NAME TIMEOUT BINARY ARGS
 	[ -f "$tests/$3" ] && [ -s "$tests/$3" ] || missing+=("$3")
 	echo "$1 $2 /tests/$3${4:+ $4}"
 }
-entry kvm-mode 60 kvm-mode "$mode"
+entry kvm-mode 60 kvm-mode "${mode#debug-}"
 entry kvm-cap-arm-mte 60 kvm-cap "205 $cap"
 while read -r name tmo b args; do
 	if [ "$b" = "$boot" ]; then entry "${name%%:*}" "$tmo" "${name#*:}" "$args"; fi
