@@ -27,7 +27,7 @@ if [ "$n" = 0 ]; then
 	exit 0
 fi
 git format-patch -q --no-signature --cover-letter --thread=shallow \
-	--subject-prefix="PATCH v3" \
+	--subject-prefix="PATCH v4" \
 	-o "$tmp/series" base..master
 subject=$(head -n 1 "$here/cover-letter.txt")
 python3 - "$tmp/series/0000-cover-letter.patch" "$here/cover-letter.txt" "$subject" <<'PY'
