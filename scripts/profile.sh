@@ -11,7 +11,8 @@
 #   copy: bench-mte scale -r PROF_REPS PROF_SIZE (4K pages only, FROM and
 #         TO alternating); the phase is "from" from the first per-page tag
 #         read of a call on, "to" from the first tag write on (ours:
-#         mte_save_page_tags / mte_restore_page_tags; peer:
+#         mte_save_page_tags_bytes / mte_restore_page_tags_bytes, or
+#         without them mte_save_page_tags / mte_restore_page_tags; peer:
 #         mte_copy_tags_to_user / mte_copy_tags_from_user), "end" once a
 #         VM is released. The first page batch of a call is counted in the
 #         previous phase (one batch of 16 pages out of thousands).
@@ -95,7 +96,13 @@ for w in $works; do
 		case $w in
 		copy)
 			if [ "$k" = peer ]; then rd=mte_copy_tags_to_user wr=mte_copy_tags_from_user
-			else rd=mte_save_page_tags wr=mte_restore_page_tags; fi
+			else
+				# the series' one-tag-per-byte routines (NEON), or
+				# those of the packed form where it has none
+				rd=mte_save_page_tags_bytes wr=mte_restore_page_tags_bytes
+				[ -n "$(addr "$k" $rd)" ] ||
+					{ rd=mte_save_page_tags wr=mte_restore_page_tags; }
+			fi
 			marks="arg=mark=from@$(addr "$k" $rd),arg=mark=to@$(addr "$k" $wr)"
 			marks="$marks,arg=mark=end@$(addr "$k" kvm_vm_release)"
 			unit="from:$rd to:$wr" ;;
