@@ -127,8 +127,8 @@ if extra:
 print("\ntargets:")
 four = [(n, verdicts[k][0]) for k in copy for n in [k[1]] if re.match(r"copy\.4k\.(from|to)\.", n) and k in verdicts]
 if four:
-	ok = all(r >= 4 for _, r in four)
-	print(f"  COPY_TAGS >= 4x the peer, resident 4K pages, both directions: {'met' if ok else 'NOT MET'} ("
+	ok = all(r >= 10 for _, r in four)
+	print(f"  COPY_TAGS >= 10x the peer, resident 4K pages, both directions: {'met' if ok else 'NOT MET'} ("
 	      + ", ".join(f"{n} {r:.2f}x" for n, r in four) + ")")
 slow = [k[1] for k in copy if verdicts.get(k, (0, ""))[1] == "SLOWER"]
 print(f"  COPY_TAGS never slower than the peer: {'met' if not slow else 'NOT MET: ' + ', '.join(slow)}")
