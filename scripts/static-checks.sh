@@ -74,6 +74,10 @@ for f in $files; do
 		t=$tree
 		[ "$side" = base ] && t=$here/build/base
 		[ -f "$t/$f" ] || { : > "$logs/$key.$side"; continue; }
+		# compiled again on both sides: an object already built with
+		# these flags would print nothing (kernel-doc and the compiler
+		# only run when kbuild rebuilds it), and the sides would differ
+		rm -f "$t/.o-std/$o"
 		make -s -C "$t" O="$t/.o-std" CC="ccache ${CROSS_COMPILE}gcc" \
 			C=2 CHECK=sparse W=1 "$o" 2>&1 |
 			grep -E 'warning|error' | grep -F "$f:" |
