@@ -126,16 +126,16 @@ archive_uri() {
 }
 
 # series_hash: what the patch-by-patch build of scripts/bisect-build.sh
-# verified (patches/bisect.ok): base/, patches/series and patches/, less
-# the lines format-patch writes anew at every export (the commit ids of a
-# freshly applied tree, message ids, the cover letter's date), so that
-# re-exporting an unchanged series keeps the stamp.
+# verified (patches/bisect.ok): base/, patches/series and the patches
+# (not the cover letter, which is not built), less the lines format-patch
+# writes anew at every export (the commit ids of a freshly applied tree,
+# message ids), so that re-exporting an unchanged series keeps the stamp.
 series_hash() {
 	local here=$1 f
 	for f in "$here"/base/*.patch "$here"/patches/series "$here"/patches/*.patch; do
 		[ -e "$f" ] || continue
 		case "$f" in
-		*/0000-cover-letter.patch) grep -v '^Date: ' "$f" ;;
+		*/0000-cover-letter.patch) ;;	# prose: nothing of it is built
 		*) cat "$f" ;;
 		esac
 	done | grep -v -E '^(From [0-9a-f]{40} |Message-Id: |In-Reply-To: |References: )' |
