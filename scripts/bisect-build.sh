@@ -3,36 +3,39 @@
 # worktree build/bisect: the kernel, and the KVM selftests after every
 # patch that touches them. Writes patches/bisect.ok (a hash of base/ and
 # patches/) when all build; with --if-changed, does nothing when that
-# stamp matches the current series.
+# stamp matches the current series. KLINE=6.12: the 6.12 series
+# (build/linux-6.12, patches-6.12/bisect.ok, worktree build/bisect-6.12).
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
-tree=$here/build/linux
-stamp=$here/patches/bisect.ok
 # shellcheck source=scripts/lib.sh
 . "$here/scripts/lib.sh"
-hash=$(series_hash "$here")
+kline "${KLINE:-6.1}"
+tree=$KL_TREE
+stamp=$KL_PATCHES/bisect.ok
+hash=$(series_hash "$here" "$KL_BASEDIR" "$KL_PATCHES")
 if [ "${1:-}" = --if-changed ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$hash" ]; then
 	echo "bisect: series unchanged since the last bisect build, skipped"
 	exit 0
 fi
 commits=$(git -C "$tree" rev-list --reverse base..master)
 [ -n "$commits" ] || { echo "bisect: series is empty"; echo "$hash" > "$stamp"; exit 0; }
-wt=$here/build/bisect
+wt=$KL_BISECT
+mkdir -p "$here/build/logs"
 [ -d "$wt" ] || git -C "$tree" worktree add -q --detach "$wt" base
 i=0
 for c in $commits; do
 	i=$((i + 1))
 	git -C "$wt" checkout -q --detach "$c"
 	echo "bisect: [$i] $(git -C "$wt" log --format=%s -1)"
-	"$here/scripts/build-kernel.sh" "$wt" std > "$here/build/logs/bisect-$i.log" 2>&1 ||
-		{ echo "bisect: patch $i does not build; see build/logs/bisect-$i.log"; exit 1; }
-	if grep -q 'warning:' "$here/build/logs/bisect-$i.log"; then
-		echo "bisect: patch $i builds with warnings; see build/logs/bisect-$i.log"; exit 1
+	"$here/scripts/build-kernel.sh" "$wt" std > "$here/build/logs/bisect$KL_SUFFIX-$i.log" 2>&1 ||
+		{ echo "bisect: patch $i does not build; see build/logs/bisect$KL_SUFFIX-$i.log"; exit 1; }
+	if grep -q 'warning:' "$here/build/logs/bisect$KL_SUFFIX-$i.log"; then
+		echo "bisect: patch $i builds with warnings; see build/logs/bisect$KL_SUFFIX-$i.log"; exit 1
 	fi
 	# A patch that touches the KVM selftests must leave them building too
 	# (with -k: vgic_init and dirty_log_test never build in this tree).
 	git -C "$wt" diff --quiet "$c~1" "$c" -- tools/testing/selftests/kvm && continue
-	log=$here/build/logs/bisect-$i-selftests.log
+	log=$here/build/logs/bisect$KL_SUFFIX-$i-selftests.log
 	{
 		make -s -C "$wt" O="$wt/.o-std" ARCH=arm64 headers
 		make -k -C "$wt/tools/testing/selftests" O="$wt/.o-std" TARGETS=kvm \

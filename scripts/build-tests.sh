@@ -6,6 +6,8 @@
 #   - the test bed's own helpers in testbed/*.c
 # Output: build/tests/ (flat directory of executables).
 #   build-tests.sh TREE
+# With KLINE=6.12 (TREE build/linux-6.12): into build/tests-6.12, what
+# the 6.12 boots (HARNESS_BOOTS_612) run; else what the other boots run.
 # Fails when testbed/tests.txt is invalid, or when a binary that a boot's
 # list needs (every test of tests.txt, for any boot, and the tools in
 # HARNESS_TOOLS of scripts/lib.sh) was not built by this run: the selftest
@@ -15,16 +17,23 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=scripts/lib.sh
 . "$here/scripts/lib.sh"
+kline "${KLINE:-6.1}"
 tree=$(cd "$1" && pwd)
 out=$tree/.o-std
-dest=$here/build/tests
-log=$here/build/logs/selftests-build.log
+dest=$here/build/tests$KL_SUFFIX
+log=$here/build/logs/selftests-build$KL_SUFFIX.log
 ks=$out/kselftest
 export ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-
 cc=${CROSS_COMPILE}gcc
 
 entries=$(tests_txt "$here/testbed/tests.txt") ||
 	{ echo "build-tests: testbed/tests.txt is invalid" >&2; exit 1; }
+# the entries of this line's boots
+if [ "$KL_LINE" = 6.12 ]; then
+	entries=$(awk '$3 ~ /^[a-z]+612-/' <<<"$entries")
+else
+	entries=$(awk '$3 !~ /^[a-z]+612-/' <<<"$entries")
+fi
 # shellcheck disable=SC2046,SC2086
 need=$(printf '%s\n' $HARNESS_TOOLS $(tests_bins <<<"$entries") | sort -u)
 
@@ -59,7 +68,7 @@ ours=$(git -C "$tree" diff --name-only base HEAD -- tools/testing/selftests 2>/d
 if [ -n "$ours" ] &&
 	grep -E '^[^ :]+\.[ch]:[0-9]+:[0-9]+: (warning|error):' "$log" |
 	grep -E "(^|/)($ours):"; then
-	echo "build-tests: the series' selftests build with warnings; see build/logs/selftests-build.log" >&2
+	echo "build-tests: the series' selftests build with warnings; see $log" >&2
 	exit 1
 fi
 

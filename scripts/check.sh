@@ -48,17 +48,29 @@ nseries=$(git -C "$b/linux" rev-list --count base..HEAD)
 # kernels: label=tree
 kernels=("ours=$b/linux" "peer=$b/peer")
 [ "$nseries" -gt 0 ] && kernels+=("base=$b/base")
+# The 6.12 line (patches-6.12/ on Debian's linux-source-6.12, against
+# the unmodified 6.12): CHECK_612=no leaves it out (make check-6.12 runs
+# only it).
+line612=${CHECK_612:-no}
+only612=${CHECK_ONLY_612:-no}
+[ "$only612" = yes ] && kernels=()
+if [ "$line612" = yes ]; then
+	stage "prepare 6.12 trees" env KLINE=6.12 "$S/prepare-tree.sh"
+	kernels+=("ours612=$b/linux-6.12" "peer612=$b/peer-6.12")
+fi
 for k in "${kernels[@]}"; do
 	stage "build ${k%%=*} kernel" "$S/build-kernel.sh" "${k#*=}" std
 done
 [ "${1:-}" = --only ] && [ "${2:-}" = kernels ] && { timings; exit 0; }
-stage "build tests" "$S/build-tests.sh" "$b/linux"
+[ "$only612" = yes ] || stage "build tests" "$S/build-tests.sh" "$b/linux"
+[ "$line612" = yes ] && stage "build 6.12 tests" env KLINE=6.12 "$S/build-tests.sh" "$b/linux-6.12"
 # Debian's arm64 QEMU for testbed/qemu-mte.sh: about 30 s once (a download
 # of 83 packages), then cached until scripts/mkrootfs.sh changes.
 stage "QEMU rootfs image" "$S/mkrootfs.sh"
 
 rm -rf "$res" && mkdir -p "$res"
-stage "static checks" "$S/static-checks.sh"
+[ "$only612" = yes ] || stage "static checks" "$S/static-checks.sh"
+[ "$line612" = yes ] && stage "static checks 6.12" env KLINE=6.12 "$S/static-checks.sh"
 # Other configurations (scripts/build-configs.sh): the series' objects with
 # MTE=n, 16K pages and Debian's config, a few minutes; each is a row of its
 # own, so a failure does not stop the run. CHECK_64K=yes also links our
@@ -68,11 +80,12 @@ stage "static checks" "$S/static-checks.sh"
 configs=(nomte-objs 16k-objs debian-objs)
 [ "${CHECK_64K:-no}" = yes ] && configs+=(64k-link)
 [ "${CHECK_PEER_64K:-no}" = yes ] && configs+=(64k-peer)
-if [ "$nseries" -gt 0 ]; then
+if [ "$nseries" -gt 0 ] && [ "$only612" != yes ]; then
 	stage "other configurations" bash -c '"$0" "$@" || true' "$S/build-configs.sh" "${configs[@]}"
 fi
 if [ "${CI:-}" = true ]; then
-	stage "bisect build (if changed)" "$S/bisect-build.sh" --if-changed
+	[ "$only612" = yes ] || stage "bisect build (if changed)" "$S/bisect-build.sh" --if-changed
+	[ "$line612" = yes ] && stage "bisect build 6.12 (if changed)" env KLINE=6.12 "$S/bisect-build.sh" --if-changed
 fi
 
 # boots: role mode, one after the other. CHECK_VM_JOBS=2 runs two at a
@@ -82,8 +95,10 @@ fi
 # grace period waits for the descheduled vCPU: set_memory_region_test
 # takes 95 s instead of 4 s) and thins out the races; hence not the default.
 boots=("ours vhe" "peer vhe" "ours nvhe" "peer nvhe")
+[ "$only612" = yes ] && boots=()
+[ "$line612" = yes ] && boots+=("ours612 vhe" "peer612 vhe" "ours612 nvhe" "peer612 nvhe")
 # The 64K-page kernels boot once each (VHE), when built (see above).
-[ "$nseries" -gt 0 ] && boots+=("base vhe")
+[ "$nseries" -gt 0 ] && [ "$only612" != yes ] && boots+=("base vhe")
 [ "$nseries" -gt 0 ] && [ "${CHECK_64K:-no}" = yes ] && boots+=("ours vhe64k")
 [ "$nseries" -gt 0 ] && [ "${CHECK_PEER_64K:-no}" = yes ] && boots+=("peer vhe64k")
 run_boot() {	# run_boot ROLE MODE
@@ -93,10 +108,11 @@ run_boot() {	# run_boot ROLE MODE
 	tree=$(role_tree "$role") || return 1
 	case "$mode" in *64k) variant=64k ;; esac
 	img=$tree/.o-$variant/arch/arm64/boot/Image
-	local lrc=0 tsv=$res/$label-$mode.tsv
+	local lrc=0 tsv=$res/$label-$mode.tsv tests=$b/tests
+	case "$role" in *612) tests=$b/tests-6.12 ;; esac
 	# A list with a missing binary still boots: init reports it missing.
-	"$S/test-list.sh" "$role" "$mode" "$b/tests" > "$b/list-$role-$mode.txt" || lrc=1
-	"$S/run-vm.sh" "$label" "$img" "$mode" "$b/list-$role-$mode.txt" "$b/tests"
+	"$S/test-list.sh" "$role" "$mode" "$tests" > "$b/list-$role-$mode.txt" || lrc=1
+	"$S/run-vm.sh" "$label" "$img" "$mode" "$b/list-$role-$mode.txt" "$tests"
 	[ "$lrc" = 0 ] || printf 'test-list\tfail\t-\t0\n' >> "$tsv"
 	# A boot that left no results at all is a failure, not an absence.
 	[ -s "$tsv" ] || printf 'vm-results\tfail\t-\t0\n' >> "$tsv"

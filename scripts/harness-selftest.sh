@@ -82,7 +82,7 @@ echo "TAP version 13"
 # === item 1 and 4: test lists
 lists_ok() {
 	local bt
-	for bt in $HARNESS_BOOTS $HARNESS_BOOTS_64K; do
+	for bt in $HARNESS_BOOTS $HARNESS_BOOTS_64K $HARNESS_BOOTS_612; do
 		"$repo/scripts/test-list.sh" "${bt%-*}" "${bt#*-}" "$tmp/tests" > "$tmp/list-$bt.txt" || return 1
 		[ "$(wc -l < "$tmp/list-$bt.txt")" = $(( $(awk -v b="$bt" '$3 == b' <<<"$entries" | wc -l) + 2 )) ] ||
 			{ echo "$bt: wrong number of entries"; return 1; }

@@ -20,6 +20,12 @@ HARNESS_BOOTS_64K="ours-vhe64k peer-vhe64k"
 # reaches them only when it names them ("*-debug-*").
 # shellcheck disable=SC2034
 HARNESS_BOOTS_DEBUG="ours-debug-vhe ours-debug-nvhe peer-debug-vhe peer-debug-nvhe"
+# Boots of the 6.12 line (kline 6.12: our 6.12 series and the unmodified
+# 6.12): ROLE ours612 or peer612. Their tests are built from the 6.12
+# tree into build/tests-6.12; a pattern reaches them only when it names
+# them ("*612-*"), as for the 64K and debug boots.
+# shellcheck disable=SC2034
+HARNESS_BOOTS_612="ours612-vhe peer612-vhe ours612-nvhe peer612-nvhe"
 
 # Binaries in build/tests that every boot needs besides the tests of
 # testbed/tests.txt: init runs mte-selfcheck first, and test-list.sh puts
@@ -49,10 +55,10 @@ tests_txt() {
 		for pat in "${pats[@]}"; do
 			[ "$pat" = all ] && pat='*'
 			hit=
-			for boot in $HARNESS_BOOTS $HARNESS_BOOTS_64K $HARNESS_BOOTS_DEBUG; do
+			for boot in $HARNESS_BOOTS $HARNESS_BOOTS_64K $HARNESS_BOOTS_DEBUG $HARNESS_BOOTS_612; do
 				case "$boot:$pat" in
-				*64k:*64k* | *-debug-*:*debug*) ;;
-				*64k:* | *-debug-*:*) continue ;;
+				*64k:*64k* | *-debug-*:*debug* | *612-*:*612*) ;;
+				*64k:* | *-debug-*:* | *612-*:*) continue ;;
 				esac
 				# shellcheck disable=SC2254
 				case "$boot" in $pat) hit=1 ;; *) continue ;; esac
@@ -68,7 +74,7 @@ tests_txt() {
 				rows+=("$name $tmo $boot${args:+ $args}")
 			done
 			if [ -z "$hit" ]; then
-				echo "$file:$n: MODES pattern '$pat' of $name matches no boot (boots: $HARNESS_BOOTS $HARNESS_BOOTS_64K $HARNESS_BOOTS_DEBUG)" >&2
+				echo "$file:$n: MODES pattern '$pat' of $name matches no boot (boots: $HARNESS_BOOTS $HARNESS_BOOTS_64K $HARNESS_BOOTS_DEBUG $HARNESS_BOOTS_612)" >&2
 				bad=1
 			fi
 		done
@@ -97,15 +103,51 @@ testbed_cc() {
 
 # role_tree ROLE: the source tree of a kernel role (objects in TREE/.o-*)
 #   ours -> build/linux (the series), peer -> build/peer (the unmodified
-#   Debian kernel), base -> build/base (the removal patch only)
+#   Debian kernel), base -> build/base (the removal patch only);
+#   ours612, peer612: the same for the 6.12 line (kline 6.12)
 role_tree() {
 	local b
 	b=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/build
 	case "$1" in
 	ours) echo "$b/linux" ;;
 	peer | base) echo "$b/$1" ;;
+	ours612) echo "$b/linux-6.12" ;;
+	peer612) echo "$b/peer-6.12" ;;
 	*) echo "role_tree: unknown kernel role '$1'" >&2; return 1 ;;
 	esac
+}
+
+# kline [LINE]: set the paths of one kernel line (LINE 6.1, the default,
+# or 6.12; scripts take it from KLINE). Each line is a Debian
+# linux-source-LINE package, a series and the trees made from them:
+#   KL_PKG      the Debian package (its tarball in /usr/src)
+#   KL_BASEDIR  base/ or base-6.12/: VERSION (and the removal patch, 6.1)
+#   KL_PATCHES  patches/ or patches-6.12/: the exported series
+#   KL_COVER    cover-letter.txt or cover-letter-6.12.txt
+#   KL_PREFIX   format-patch subject prefix of the series
+#   KL_TREE     build/linux or build/linux-6.12: the work tree (branch
+#               master; tags pristine and base)
+#   KL_PEER     build/peer or build/peer-6.12: worktree at pristine
+#   KL_BISECT   build/bisect or build/bisect-6.12
+#   KL_SUFFIX   "" or "-6.12", for names of per-line files
+kline() {
+	local here
+	here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+	KL_LINE=${1:-6.1}
+	case "$KL_LINE" in
+	6.1) KL_SUFFIX= KL_PREFIX="PATCH v4" ;;
+	6.12) KL_SUFFIX=-6.12 KL_PREFIX="PATCH" ;;
+	*) echo "kline: unknown kernel line '$KL_LINE' (6.1 or 6.12)" >&2; return 1 ;;
+	esac
+	KL_PKG=linux-source-$KL_LINE
+	KL_BASEDIR=$here/base$KL_SUFFIX
+	KL_PATCHES=$here/patches$KL_SUFFIX
+	KL_COVER=$here/cover-letter$KL_SUFFIX.txt
+	KL_TREE=$here/build/linux$KL_SUFFIX
+	KL_PEER=$here/build/peer$KL_SUFFIX
+	KL_BISECT=$here/build/bisect$KL_SUFFIX
+	export KL_LINE KL_SUFFIX KL_PREFIX KL_PKG KL_BASEDIR KL_PATCHES KL_COVER \
+		KL_TREE KL_PEER KL_BISECT
 }
 
 # archive_uri: the address of the Debian archive this machine's apt
@@ -130,9 +172,10 @@ archive_uri() {
 # (not the cover letter, which is not built), less the lines format-patch
 # writes anew at every export (the commit ids of a freshly applied tree,
 # message ids), so that re-exporting an unchanged series keeps the stamp.
+#   series_hash DIR [BASEDIR PATCHESDIR]   (default DIR/base, DIR/patches)
 series_hash() {
-	local here=$1 f
-	for f in "$here"/base/*.patch "$here"/patches/series "$here"/patches/*.patch; do
+	local here=$1 f bd=${2:-$1/base} pd=${3:-$1/patches}
+	for f in "$bd"/*.patch "$pd"/series "$pd"/*.patch; do
 		[ -e "$f" ] || continue
 		case "$f" in
 		*/0000-cover-letter.patch) ;;	# prose: nothing of it is built

@@ -6,7 +6,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 PKGS="gcc-aarch64-linux-gnu libc6-dev-arm64-cross make flex bison bc
-      libssl-dev libelf-dev cpio sparse ccache linux-source-6.1 xz-utils
+      libssl-dev libelf-dev cpio sparse ccache linux-source-6.1 linux-source-6.12 xz-utils
       rsync git python3 python3-ply python3-git kmod mmdebstrap e2fsprogs"
 # qemu-system-arm comes from bookworm-backports: bookworm's QEMU 7.2 keeps
 # one MTE tag per page instead of one per 16-byte granule.

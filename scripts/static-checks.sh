@@ -4,12 +4,19 @@
 #   sparse+W=1:FILE    C=2 W=1 build of each .c file the series touches;
 #                      fails on any warning about that file not already
 #                      there on base (line numbers ignored: lines move)
-# Logs in build/logs/static/.
+# Logs in build/logs/static/. KLINE=6.12: the 6.12 series, whose base is
+# the unmodified tree (build/peer-6.12), into static-6.12.tsv and
+# build/logs/static-6.12/.
 set -uo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
-tree=$here/build/linux
-logs=$here/build/logs/static
-tsv=$here/build/results/static.tsv
+# shellcheck source=scripts/lib.sh
+. "$here/scripts/lib.sh"
+kline "${KLINE:-6.1}" || exit 1
+tree=$KL_TREE
+basetree=$here/build/base
+[ "$KL_LINE" = 6.1 ] || basetree=$KL_PEER
+logs=$here/build/logs/static$KL_SUFFIX
+tsv=$here/build/results/static$KL_SUFFIX.tsv
 mkdir -p "$logs" "$(dirname "$tsv")"
 # Inputs of every result below: the trees' commits and uncommitted
 # changes, the patches, these scripts, the tools' versions. When they are
@@ -20,7 +27,7 @@ key=$( {
 	git -C "$tree" rev-parse HEAD base
 	git -C "$tree" diff HEAD
 	git -C "$tree" status --porcelain
-	cat "$here"/patches/*.patch "$here"/base/*.patch "$0" "$here/scripts/apply-series.sh"
+	cat "$KL_PATCHES"/*.patch "$KL_BASEDIR"/* "$0" "$here/scripts/apply-series.sh"
 	sparse --version 2>&1; aarch64-linux-gnu-gcc --version | head -1
 } | sha256sum | cut -c1-16)
 if [ "${STATIC_FORCE:-no}" != yes ] && [ -s "$logs/passed.tsv" ] &&
@@ -36,15 +43,15 @@ export ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-
 row() { printf '%s\t%s\t%s\n' "$1" "$2" "${3:-}" >> "$tsv"; }
 
 # The series applies cleanly on a fresh tree and equals the work tree.
-if "$here/scripts/apply-series.sh" "$here/build/fresh" > "$logs/apply.log" 2>&1 &&
+if "$here/scripts/apply-series.sh" "$here/build/fresh$KL_SUFFIX" > "$logs/apply.log" 2>&1 &&
    ! grep -q DIFFERS "$logs/apply.log"; then
 	row series-applies pass
 else
 	row series-applies fail
 fi
-git -C "$tree" worktree remove --force "$here/build/fresh" 2>/dev/null
+git -C "$tree" worktree remove --force "$here/build/fresh$KL_SUFFIX" 2>/dev/null
 
-for p in "$here"/patches/[0-9]*.patch; do
+for p in "$KL_PATCHES"/[0-9]*.patch; do
 	[ -e "$p" ] || continue
 	case "$p" in *0000-cover-letter.patch) continue ;; esac
 	n=$(basename "$p" .patch)
@@ -59,7 +66,7 @@ done
 
 # The base side of the comparison needs a configured base object tree
 # (make check builds it before this; make static on its own may not have).
-for t in "$tree" "$here/build/base"; do
+for t in "$tree" "$basetree"; do
 	[ -f "$t/.o-std/.config" ] ||
 		"$here/scripts/build-kernel.sh" "$t" std >/dev/null || exit 1
 done
@@ -72,7 +79,7 @@ for f in $files; do
 	key=$(echo "$f" | tr / _)
 	for side in ours base; do
 		t=$tree
-		[ "$side" = base ] && t=$here/build/base
+		[ "$side" = base ] && t=$basetree
 		[ -f "$t/$f" ] || { : > "$logs/$key.$side"; continue; }
 		# compiled again on both sides: an object already built with
 		# these flags would print nothing (kernel-doc and the compiler

@@ -3,10 +3,11 @@
 #   test-list.sh ROLE MODE TESTS_DIR
 # MODE: vhe, nvhe, vhe64k (64 KiB pages), debug-vhe, debug-nvhe (the debug
 # kernels): the boot ROLE-MODE must be one of scripts/lib.sh.
-# ROLE: ours | peer | base. The same binaries run everywhere; only the
-# expectation about KVM_CAP_ARM_MTE differs: the peer (unmodified Debian)
-# has it, base (removal patch applied) must not, ours has it once the series
-# defines it.
+# ROLE: ours | peer | base | ours612 | peer612. The same binaries run on
+# every boot of a kernel line (TESTS_DIR: build/tests, or build/tests-6.12
+# for the 6.12 boots); only the expectation about KVM_CAP_ARM_MTE differs:
+# the peers (unmodified Debian) and ours612 have it, base (removal patch
+# applied) must not, ours has it once the series defines it.
 # Fails (status 1, a message on stderr) when testbed/tests.txt is invalid
 # (see tests_txt in scripts/lib.sh) or when a binary this boot needs is
 # not in TESTS_DIR; the list is still printed then, and the VM's init
@@ -18,15 +19,16 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 role=$1 mode=$2 tests=$3
 boot=$role-$mode
 
-case " $HARNESS_BOOTS $HARNESS_BOOTS_64K $HARNESS_BOOTS_DEBUG " in
+boots="$HARNESS_BOOTS $HARNESS_BOOTS_64K $HARNESS_BOOTS_DEBUG $HARNESS_BOOTS_612"
+case " $boots " in
 *" $boot "*) ;;
-*) echo "test-list: no boot $boot (boots: $HARNESS_BOOTS $HARNESS_BOOTS_64K $HARNESS_BOOTS_DEBUG)" >&2; exit 1 ;;
+*) echo "test-list: no boot $boot (boots: $boots)" >&2; exit 1 ;;
 esac
 entries=$(tests_txt "$here/testbed/tests.txt") ||
 	{ echo "test-list: testbed/tests.txt is invalid" >&2; exit 1; }
 
 case "$role" in
-peer) cap=present ;;
+peer | ours612 | peer612) cap=present ;;
 base) cap=absent ;;
 ours)
 	if grep -qs 'define KVM_CAP_ARM_MTE' "$here/build/linux/include/uapi/linux/kvm.h"; then
