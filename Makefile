@@ -7,6 +7,7 @@ SHELL := /bin/bash
 S := scripts
 
 .PHONY: all demo check setup tree kernels tests run static configs bisect series apply clean distclean bench profile check-debug mutants
+.PHONY: tree-6.12 series-6.12 apply-6.12 static-6.12 bisect-6.12 check-6.12 bench-6.12
 
 all: demo
 
@@ -79,3 +80,28 @@ profile: tree
 # tests must fail (on request; see README.md for the last table)
 mutants: tree tests
 	$(S)/mutants.sh
+
+# --- the 6.12 line: patches-6.12/ on Debian's linux-source-6.12, against
+# the unmodified 6.12 (build/linux-6.12, build/peer-6.12; see README.md).
+# make check runs it too (CHECK_612=no leaves it out); check-6.12 runs
+# only the 6.12 kernels' builds, static checks and boots.
+tree-6.12:
+	KLINE=6.12 $(S)/prepare-tree.sh
+
+series-6.12:
+	KLINE=6.12 $(S)/export-series.sh
+
+apply-6.12:
+	KLINE=6.12 $(S)/apply-series.sh
+
+static-6.12: tree-6.12
+	KLINE=6.12 $(S)/static-checks.sh
+
+bisect-6.12: tree-6.12
+	KLINE=6.12 $(S)/bisect-build.sh
+
+check-6.12: setup
+	CHECK_612=yes CHECK_ONLY_612=yes $(S)/check.sh
+
+bench-6.12: tree-6.12
+	KLINE=6.12 $(S)/bench.sh

@@ -31,12 +31,15 @@
 # BENCH_MMIO (1000 MMIO exits per sample).
 # Logs: build/logs/bench-{ours,peer}-R-{vhe,nvhe}.console; the table is
 # also written to build/bench/table.txt.
+# KLINE=6.12 (make bench-6.12): the 6.12 series against the unmodified
+# 6.12 instead, in build/bench-6.12 and build/logs/bench-6.12-*.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=scripts/lib.sh
 . "$here/scripts/lib.sh"
+kline "${KLINE:-6.1}"
 b=$here/build
-out=$b/bench
+out=$b/bench$KL_SUFFIX
 rounds=${BENCH_ROUNDS:-3}
 reps=${BENCH_REPS:-5}
 sizes=${BENCH_SIZES:-64 512}
@@ -47,11 +50,11 @@ n_hvc=${BENCH_HVC:-10000}
 n_mmio=${BENCH_MMIO:-1000}
 t0=$(date +%s)
 
+declare -A tree=([ours]=$KL_TREE [peer]=$KL_PEER)
 declare -A image=(
-	[ours]=$b/linux/.o-std/arch/arm64/boot/Image
-	[peer]=$b/peer/.o-std/arch/arm64/boot/Image
+	[ours]=${tree[ours]}/.o-std/arch/arm64/boot/Image
+	[peer]=${tree[peer]}/.o-std/arch/arm64/boot/Image
 )
-declare -A tree=([ours]=$b/linux [peer]=$b/peer)
 for k in ours peer; do
 	if [ ! -f "${image[$k]}" ]; then
 		echo "=== bench: no $k kernel yet, building it (${tree[$k]})"
@@ -61,7 +64,7 @@ done
 
 echo "=== bench: building build/bench/tests/bench-mte"
 rm -rf "$out/tests" && mkdir -p "$out/tests"
-testbed_cc "$out/tests/bench-mte" "$here/testbed/bench-mte.c" "$b/linux/.o-std/usr/include"
+testbed_cc "$out/tests/bench-mte" "$here/testbed/bench-mte.c" "${tree[ours]}/.o-std/usr/include"
 # The VM's init runs /tests/mte-selfcheck first: it needs to be there.
 testbed_cc "$out/tests/mte-selfcheck" "$here/testbed/mte-selfcheck.c"
 
@@ -92,7 +95,7 @@ for r in $(seq 1 "$rounds"); do
 		order="ours peer"
 		[ $((r % 2)) = 0 ] && order="peer ours"
 		for k in $order; do
-			label=bench-$k-$r
+			label=bench$KL_SUFFIX-$k-$r
 			[ "$i" -gt 1 ] && label=$label.$i
 			s=$(date +%s) c=$(child_ticks)
 			rc=0
@@ -112,7 +115,7 @@ done
 
 printf '%s\n' "${consoles[@]}" > "$out/consoles.txt"
 {
-	echo "measured: repository $(git -C "$here" rev-parse --short HEAD)$(git -C "$here" diff --quiet || echo ' (with local changes)'), series build/linux $(git -C "$b/linux" rev-parse --short HEAD)"
+	echo "measured: repository $(git -C "$here" rev-parse --short HEAD)$(git -C "$here" diff --quiet || echo ' (with local changes)'), series ${KL_TREE#"$here"/} $(git -C "$KL_TREE" rev-parse --short HEAD)"
 	for k in ours peer; do
 		echo "  $k Image sha256 $(sha256sum "${image[$k]}" | cut -c1-16)"
 	done

@@ -12,12 +12,13 @@ not explained by failed subtests (a NOTE: a crash, TAP cut short) or when
 it failed with no failing subtest; other tests count once. Any status other
 than pass and skip is a failure.
 
-Failures of the peer listed in testbed/peer-known.txt are expected findings
-about the unmodified kernel: they are shown and counted apart ("known peer
-failures"), not as failed. An entry of that file that passes on the peer
+Failures of the peer listed in testbed/peer-known.txt (the unmodified
+6.1; testbed/peer-6.12-known.txt for the unmodified 6.12, columns
+peer612-*) are expected findings about the unmodified kernel: they are
+shown and counted apart ("known peer failures"), not as failed. An entry of that file that passes on the peer
 (and fails on no peer boot) is stale: reported and counted as failed.
 
-Skips on our kernel (columns ours-*) fail unless testbed/expected-skips.txt
+Skips on our kernels (columns ours-*, ours612-*) fail unless testbed/expected-skips.txt
 lists them with a reason; on the peer and the base kernel a skip is a skip.
 Exit status 1 if anything failed.
 """
@@ -27,11 +28,14 @@ import os
 import sys
 
 ORDER = ["static", "configs", "ours-vhe", "ours-nvhe", "peer-vhe", "peer-nvhe",
-         "base-vhe", "ours-vhe64k", "peer-vhe64k",
+         "base-vhe", "ours-vhe64k", "peer-vhe64k", "static-6.12",
+         "ours612-vhe", "ours612-nvhe", "peer612-vhe", "peer612-nvhe",
          "ours-debug-vhe", "ours-debug-nvhe", "peer-debug-vhe", "peer-debug-nvhe"]
 SHOW = {"pass": "ok", "fail": "FAIL", "skip": "skip", "timeout": "TIMEOUT"}
 HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 KNOWN = "testbed/peer-known.txt"
+# the unmodified 6.12's known failures (columns peer612-*)
+KNOWN_612 = "testbed/peer-6.12-known.txt"
 EXPECTED_SKIPS = "testbed/expected-skips.txt"
 
 
@@ -47,13 +51,18 @@ def entries(rel):
             yield n, first, rest.strip()
 
 
-def load_known(errors):
+def load_known(errors, rel=KNOWN):
     known = {}
-    for n, name, why in entries(KNOWN):
+    for n, name, why in entries(rel):
         if not why:
-            errors.append("%s:%d: %s has no reason" % (KNOWN, n, name))
+            errors.append("%s:%d: %s has no reason" % (rel, n, name))
         known[name] = why
     return known
+
+
+def known_for(col, known, known612):
+    """The known-failure list that applies to a result column."""
+    return known612 if col.startswith("peer612") else known
 
 
 def load_expected_skips(errors):
@@ -75,6 +84,7 @@ def is_fail(st):
 def main(resdir):
     errors = []
     known = load_known(errors)
+    known612 = load_known(errors, KNOWN_612)
     exp_skips = load_expected_skips(errors)
     cols = {}
     for path in glob.glob(os.path.join(resdir, "*.tsv")):
@@ -107,7 +117,7 @@ def main(resdir):
         if st == "pass":
             counts["pass"] += 1
         elif st == "skip":
-            if col.startswith("ours-") and not any(
+            if col.startswith("ours") and not any(
                     fnmatch.fnmatchcase(col, b) and fnmatch.fnmatchcase(name, n)
                     for b, n, _ in exp_skips):
                 counts["fail"] += 1
@@ -115,10 +125,10 @@ def main(resdir):
                 failures.append((col, name, "skip, not in " + EXPECTED_SKIPS))
             else:
                 counts["skip"] += 1
-        elif col.startswith("peer") and name in known:
+        elif col.startswith("peer") and name in known_for(col, known, known612):
             counts["xfail"] += 1
             cf[1] += 1
-            xfails.append((col, name, known[name]))
+            xfails.append((col, name, known_for(col, known, known612)[name]))
         else:
             counts["fail"] += 1
             cf[0] += 1
@@ -156,22 +166,25 @@ def main(resdir):
             line += cell.rjust(17)
         print(line)
 
-    # known entries that pass on the peer, and fail on no peer boot
-    passes, fails = {}, {}
-    for c in names:
-        if not c.startswith("peer"):
-            continue
-        tests, subs = cols[c]
-        results = [(t, v[0]) for t, v in tests.items()]
-        results += [r for sl in subs.values() for r in sl]
-        for name, st in results:
-            if name in known:
-                if st == "pass":
-                    passes.setdefault(name, []).append(c)
-                elif is_fail(st):
-                    fails.setdefault(name, []).append(c)
-    stale = [(name, passes[name]) for name in known
-             if name in passes and name not in fails]
+    # known entries that pass on the peer, and fail on no peer boot (each
+    # list against its own columns)
+    stale = []
+    for lst, is612 in ((known, False), (known612, True)):
+        passes, fails = {}, {}
+        for c in names:
+            if not c.startswith("peer") or c.startswith("peer612") != is612:
+                continue
+            tests, subs = cols[c]
+            results = [(t, v[0]) for t, v in tests.items()]
+            results += [r for sl in subs.values() for r in sl]
+            for name, st in results:
+                if name in lst:
+                    if st == "pass":
+                        passes.setdefault(name, []).append(c)
+                    elif is_fail(st):
+                        fails.setdefault(name, []).append(c)
+        stale += [(name, passes[name]) for name in lst
+                  if name in passes and name not in fails]
 
     # expected skips that did not happen where they apply (not a failure)
     unused = []
