@@ -51,7 +51,7 @@ kernels=("ours=$b/linux" "peer=$b/peer")
 # The 6.12 line (patches-6.12/ on Debian's linux-source-6.12, against
 # the unmodified 6.12): CHECK_612=no leaves it out (make check-6.12 runs
 # only it).
-line612=${CHECK_612:-no}
+line612=${CHECK_612:-yes}
 only612=${CHECK_ONLY_612:-no}
 [ "$only612" = yes ] && kernels=()
 if [ "$line612" = yes ]; then
