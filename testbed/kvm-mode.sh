@@ -2,7 +2,8 @@
 # Check that KVM came up in the mode this boot asked for: vhe or nvhe,
 # and with a 64k suffix (vhe64k) that the kernel uses 64 KiB pages.
 want=$1
-log=$(dmesg | grep -E 'kvm \[[0-9]+\]: (VHE|Hyp|Protected nVHE) mode initialized')
+# 6.1 says "Hyp mode" for nVHE, 6.12 "Hyp nVHE mode"
+log=$(dmesg | grep -E 'kvm \[[0-9]+\]: (VHE|Hyp|Hyp nVHE|Protected nVHE) mode initialized')
 page=$(awk '/^KernelPageSize:/ { print $2; exit }' /proc/self/smaps)
 echo "kvm-mode: ${log:-KVM did not initialise}; pages of ${page:-?} kB"
 case "$want" in
@@ -10,7 +11,7 @@ case "$want" in
 *) [ "$page" = 4 ] || exit 1 ;;
 esac
 case "$want" in
-vhe) echo "$log" | grep -q 'VHE mode initialized' ;;
-nvhe) echo "$log" | grep -q 'Hyp mode initialized' ;;
+vhe) echo "$log" | grep -Eq ': VHE mode initialized' ;;
+nvhe) echo "$log" | grep -Eq ': Hyp (nVHE )?mode initialized' ;;
 *) exit 2 ;;
 esac
