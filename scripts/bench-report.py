@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # Report of scripts/bench.sh (run by it; see there for the arguments).
-import re, statistics, sys
+import os, re, statistics, sys
 
 reps, secs, exit_reps = sys.argv[2], int(sys.argv[3]), sys.argv[4]
 vals = {}	# (mode, name) -> {kernel: [per-boot medians]}
@@ -90,7 +90,9 @@ exits = sorted([k for k in vals if k[1].startswith("exit.")],
 	       key=lambda k: (k[0] != "vhe", k[1].split(".")[1], k[1].endswith(".mte")))
 
 nv, nn = boots[("ours", "vhe")], boots[("ours", "nvhe")]
-print(f"\n=== make bench: ours = build/linux, peer = build/peer (unmodified Debian 6.1); "
+LINE = os.environ.get("KL_LINE", "6.1")
+SUF = "" if LINE == "6.1" else "-" + LINE
+print(f"\n=== make bench: ours = build/linux{SUF}, peer = build/peer{SUF} (unmodified Debian {LINE}); "
       f"{nv} VHE + {nn} nVHE boot(s) each, interleaved")
 print(f"    each boot's figure is the median of {reps} runs ({exit_reps} for exits); below: median over boots, "
       f"spread = min..max over boots,\n    ours/peer = ratio of the medians, best = ratio of the best single runs "
