@@ -81,12 +81,15 @@ for p in "$KL_PATCHES"/[0-9]*.patch; do
 	fi
 done
 
-# The base side of the comparison needs a configured base object tree
-# (make check builds it before this; make static on its own may not have).
-for t in "$tree" "$basetree"; do
-	[ -f "$t/.o-std/.config" ] ||
-		"$here/scripts/build-kernel.sh" "$t" std >/dev/null || exit 1
-done
+# Our side needs a built kernel (its objects tell which touched files this
+# config compiles); the base side only a configured and prepared object
+# tree, since its touched objects are compiled one by one below (make
+# check builds both kernels before this, except the unmodified 6.12 in
+# CI; make static on its own may have built neither).
+[ -f "$tree/.o-std/.config" ] ||
+	"$here/scripts/build-kernel.sh" "$tree" std >/dev/null || exit 1
+[ -f "$basetree/.o-std/.config" ] ||
+	"$here/scripts/build-kernel.sh" "$basetree" std prepare >/dev/null || exit 1
 
 # Files the series touches that this config compiles.
 files=$(git -C "$tree" diff --name-only base..master -- '*.c' | grep -v '^tools/' || true)
