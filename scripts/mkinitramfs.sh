@@ -14,8 +14,14 @@ gen=$here/build/tools/gen_init_cpio
 busybox=${BUSYBOX:-$here/build/deps/busybox-arm64/bin/busybox}
 
 if [ ! -x "$gen" ]; then
+	# from whichever kernel tree is there (make check-6.12 has no 6.1 one)
+	src=
+	for f in "$here"/build/linux{,-6.12}/usr/gen_init_cpio.c; do
+		[ -f "$f" ] && { src=$f; break; }
+	done
+	[ -n "$src" ] || { echo "mkinitramfs: no kernel tree with usr/gen_init_cpio.c" >&2; exit 1; }
 	mkdir -p "$(dirname "$gen")"
-	gcc -O2 -o "$gen" "$here/build/linux/usr/gen_init_cpio.c"
+	gcc -O2 -o "$gen" "$src"
 fi
 spec=$out.spec
 {
