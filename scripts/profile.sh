@@ -8,14 +8,18 @@
 # counts executed instructions per translation block at kernel addresses
 # (the host kernel and, in VHE, its EL2 code). Markers split a boot into
 # phases, so boot noise stays out of the figures:
-#   copy: bench-mte scale -r PROF_REPS PROF_SIZE (4K pages only, FROM and
+#   copy: bench-mte scale -r PROF_REPS PROF_SIZE (4K pages, FROM and
 #         TO alternating); the phase is "from" from the first per-page tag
 #         read of a call on, "to" from the first tag write on (ours:
 #         mte_save_page_tags_bytes / mte_restore_page_tags_bytes, or
 #         without them mte_save_page_tags / mte_restore_page_tags; peer:
 #         mte_copy_tags_to_user / mte_copy_tags_from_user), "end" once a
-#         VM is released. The first page batch of a call is counted in the
-#         previous phase (one batch of 16 pages out of thousands).
+#         VM is released. The lookup of a call's first batch (up to 2 MiB)
+#         is counted in the previous phase, which loses its own.
+#   thp:  the same over a memslot of THP (bench-mte scale -b thp), and
+#         how often the kernel looks pages up: calls of
+#         get_user_pages_fast_only() (ours) or gfn_to_pfn_prot() (peer)
+#         per 2 MiB THP copied.
 #   exit: bench-mte exit -n PROF_HVC -r PROF_EXIT_REPS -m 1; the phase is
 #         the vCPU (x0 at kvm_arch_vcpu_ioctl_run): bench-mte creates and
 #         runs the non-MTE VM first, then the MTE VM (the short MMIO
@@ -29,7 +33,7 @@
 # it shows what code runs, not what it costs on hardware (a cache miss
 # counts as nothing, an LDGM as one instruction).
 #
-# Environment: PROF_KERNELS ("ours peer"), PROF_WORK ("copy exit"),
+# Environment: PROF_KERNELS ("ours peer"), PROF_WORK ("copy thp exit"),
 # PROF_SIZE (64, MiB), PROF_REPS (2), PROF_HVC (10000), PROF_EXIT_REPS (3),
 # PROF_TOP (25).
 # Output: build/profile/{copy-from,copy-to,exit-nomte,exit-mte,summary}.txt,
@@ -42,7 +46,7 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 b=$here/build
 out=$b/profile
 kernels=${PROF_KERNELS:-ours peer}
-works=${PROF_WORK:-copy exit}
+works=${PROF_WORK:-copy thp exit}
 size=${PROF_SIZE:-64}
 reps=${PROF_REPS:-2}
 n_hvc=${PROF_HVC:-10000}
@@ -86,6 +90,9 @@ addr() {	# KERNEL SYMBOL
 cat > "$out/list-copy.txt" <<LIST
 prof-copy 1200 /tests/bench-mte scale -r $reps $size
 LIST
+cat > "$out/list-thp.txt" <<LIST
+prof-thp 1200 /tests/bench-mte scale -b thp -r $reps $size
+LIST
 cat > "$out/list-exit.txt" <<LIST
 prof-exit 600 /tests/bench-mte exit -r $exit_reps -n $n_hvc -m 1
 LIST
@@ -94,8 +101,11 @@ runs=()
 for w in $works; do
 	for k in $kernels; do
 		case $w in
-		copy)
-			if [ "$k" = peer ]; then rd=mte_copy_tags_to_user wr=mte_copy_tags_from_user
+		copy | thp)
+			lookup=get_user_pages_fast_only
+			if [ "$k" = peer ]; then
+				rd=mte_copy_tags_to_user wr=mte_copy_tags_from_user
+				lookup=gfn_to_pfn_prot
 			else
 				# the series' one-tag-per-byte routines (NEON), or
 				# those of the packed form where it has none
@@ -105,7 +115,7 @@ for w in $works; do
 			fi
 			marks="arg=mark=from@$(addr "$k" $rd),arg=mark=to@$(addr "$k" $wr)"
 			marks="$marks,arg=mark=end@$(addr "$k" kvm_vm_release)"
-			unit="from:$rd to:$wr" ;;
+			unit="from:$rd to:$wr lookup:$lookup" ;;
 		exit)
 			marks="arg=mark=run@$(addr "$k" kvm_arch_vcpu_ioctl_run)@x0"
 			marks="$marks,arg=mark=end@$(addr "$k" kvm_vm_release)"

@@ -91,16 +91,17 @@ done
 [ -f "$basetree/.o-std/.config" ] ||
 	"$here/scripts/build-kernel.sh" "$basetree" std prepare >/dev/null || exit 1
 
-# Files the series touches that this config compiles.
+# Files the series touches that this config compiles (fkey: a file's
+# name for the logs; $key stays the inputs' key, written at the end).
 files=$(git -C "$tree" diff --name-only base..master -- '*.c' | grep -v '^tools/' || true)
 for f in $files; do
 	o=${f%.c}.o
 	[ -f "$tree/.o-std/$o" ] || continue
-	key=$(echo "$f" | tr / _)
+	fkey=$(echo "$f" | tr / _)
 	for side in ours base; do
 		t=$tree
 		[ "$side" = base ] && t=$basetree
-		[ -f "$t/$f" ] || { : > "$logs/$key.$side"; continue; }
+		[ -f "$t/$f" ] || { : > "$logs/$fkey.$side"; continue; }
 		# compiled again on both sides: an object already built with
 		# these flags would print nothing (kernel-doc and the compiler
 		# only run when kbuild rebuilds it), and the sides would differ
@@ -108,11 +109,11 @@ for f in $files; do
 		make -s -C "$t" O="$t/.o-std" CC="ccache ${CROSS_COMPILE}gcc" \
 			C=2 CHECK=sparse W=1 "$o" 2>&1 |
 			grep -E 'warning|error' | grep -F "$f:" |
-			sed -E 's/:[0-9]+(:[0-9]+)?:/:/' | sort -u > "$logs/$key.$side"
+			sed -E 's/:[0-9]+(:[0-9]+)?:/:/' | sort -u > "$logs/$fkey.$side"
 	done
-	new=$(comm -23 "$logs/$key.ours" "$logs/$key.base")
+	new=$(comm -23 "$logs/$fkey.ours" "$logs/$fkey.base")
 	if [ -n "$new" ]; then
-		echo "$new" > "$logs/$key.new"
+		echo "$new" > "$logs/$fkey.new"
 		row "sparse+W=1:$f" fail
 	else
 		row "sparse+W=1:$f" pass

@@ -17,10 +17,11 @@
  *   bench-mte probe [-r REPS]
  *	COPY_TAGS per-call cost for 1, 16, 256 and 4096 resident 4K pages:
  *	separates the fixed cost of a call from the cost per page.
- *   bench-mte scale [-r REPS] SIZE_MIB...
- *	For analysis, not run by make bench: 4K FROM/TO_GUEST throughput
- *	over the first SIZE MiB of one memslot as big as the largest size,
- *	one call per size, then over the whole memslot in 64 MiB calls.
+ *   bench-mte scale [-r REPS] [-b 4k|thp] SIZE_MIB...
+ *	For analysis (make profile), not run by make bench: FROM/TO_GUEST
+ *	throughput over the first SIZE MiB of one memslot as big as the
+ *	largest size, one call per size, then over the whole memslot in
+ *	64 MiB calls; 4K pages, or with -b thp THP as for copy.
  *   bench-mte exit [-r REPS] [-n HVC_EXITS] [-m MMIO_EXITS]
  *	Guest exit round trips, in ns per exit, for a VM without and with
  *	KVM_CAP_ARM_MTE: "hvc" is a guest loop of HVC #0 (SMCCC_VERSION,
@@ -442,11 +443,14 @@ out:
 
 /*
  * Size scaling (analysis, not run by make bench): one memslot of @max
- * resident 4K pages; FROM/TO_GUEST over its first SIZE bytes in one call
- * for each size given, then over the whole slot in calls of @chunk.
+ * resident pages of backing @b; FROM/TO_GUEST over its first SIZE bytes in
+ * one call for each size given, then over the whole slot in calls of
+ * @chunk.
  */
-static void bench_scale(unsigned long *sizes, int n, unsigned long chunk)
+static void bench_scale(unsigned long *sizes, int n, unsigned long chunk,
+			enum backing b)
 {
+	const char *bn = backing_name[b];
 	unsigned long max = 0, ntags, off;
 	unsigned char *tags, *back;
 	double fr[64], to[64], t0;
@@ -459,8 +463,11 @@ static void bench_scale(unsigned long *sizes, int n, unsigned long chunk)
 	ntags = max / GRANULE;
 	tags = malloc(ntags);
 	back = malloc(ntags);
-	if (!tags || !back || map_region(&r, B_4K, max))
+	if (!tags || !back || map_region(&r, b, max))
 		die("mmap");
+	if (b == B_THP)
+		printf("# scale.%s: %ld of %lu KiB mapped by THP\n", bn,
+		       thp_kib(r.mem), max / 1024);
 	fill_tags(tags, ntags, 11);
 	memset(back, 0, ntags);
 	vm = kvm_create_vm(open_kvm(), 1);
@@ -472,9 +479,9 @@ static void bench_scale(unsigned long *sizes, int n, unsigned long chunk)
 			fr[i] = sizes[k] / MIB / time_copy(vm, sizes[k], back, 1);
 			to[i] = sizes[k] / MIB / time_copy(vm, sizes[k], tags, 0);
 		}
-		snprintf(name, sizeof(name), "scale.4k.from.%luM", sizes[k] / MIB);
+		snprintf(name, sizeof(name), "scale.%s.from.%luM", bn, sizes[k] / MIB);
 		report(name, fr, reps, "MiB/s", 1);
-		snprintf(name, sizeof(name), "scale.4k.to.%luM", sizes[k] / MIB);
+		snprintf(name, sizeof(name), "scale.%s.to.%luM", bn, sizes[k] / MIB);
 		report(name, to, reps, "MiB/s", 1);
 	}
 	for (i = 0; i < reps; i++) {
@@ -493,9 +500,9 @@ static void bench_scale(unsigned long *sizes, int n, unsigned long chunk)
 				die("COPY_TAGS");
 		to[i] = max / MIB / (now_s() - t0);
 	}
-	snprintf(name, sizeof(name), "scale.4k.from.%luM-in-%luM-calls", max / MIB, chunk / MIB);
+	snprintf(name, sizeof(name), "scale.%s.from.%luM-in-%luM-calls", bn, max / MIB, chunk / MIB);
 	report(name, fr, reps, "MiB/s", 1);
-	snprintf(name, sizeof(name), "scale.4k.to.%luM-in-%luM-calls", max / MIB, chunk / MIB);
+	snprintf(name, sizeof(name), "scale.%s.to.%luM-in-%luM-calls", bn, max / MIB, chunk / MIB);
 	report(name, to, reps, "MiB/s", 1);
 out:
 	close(vm);
@@ -667,7 +674,7 @@ static void usage(void)
 {
 	printf("usage: bench-mte copy [-r REPS] [-t BUDGET_SECONDS] SIZE_MIB...\n"
 	       "       bench-mte probe [-r REPS]\n"
-	       "       bench-mte scale [-r REPS] SIZE_MIB... (multiples of 64)\n"
+	       "       bench-mte scale [-r REPS] [-b 4k|thp] SIZE_MIB... (multiples of 64)\n"
 	       "       bench-mte exit [-r REPS] [-n HVC_EXITS] [-m MMIO_EXITS]\n");
 	exit(2);
 }
@@ -677,6 +684,7 @@ int main(int argc, char **argv)
 	unsigned long n_hvc = 20000, n_mmio = 5000, size;
 	const char *cmd;
 	int opt, mte_cap, first, budget = 0;
+	enum backing scale_backing = B_4K;
 	double t_start = now_s(), t_size, last_secs = 0;
 	unsigned long last_size = 0;
 
@@ -686,8 +694,14 @@ int main(int argc, char **argv)
 	cmd = argv[1];
 	argv++;
 	argc--;
-	while ((opt = getopt(argc, argv, "r:n:m:t:")) != -1) {
+	while ((opt = getopt(argc, argv, "r:n:m:t:b:")) != -1) {
 		switch (opt) {
+		case 'b':
+			if (!strcmp(optarg, "thp"))
+				scale_backing = B_THP;
+			else if (strcmp(optarg, "4k"))
+				usage();
+			break;
 		case 't':
 			budget = atoi(optarg);
 			break;
@@ -740,7 +754,7 @@ int main(int argc, char **argv)
 		}
 		if (!n)
 			usage();
-		bench_scale(sz, n, 64 * MIB);
+		bench_scale(sz, n, 64 * MIB, scale_backing);
 		return failed;
 	}
 	if (strcmp(cmd, "copy") || optind >= argc)
