@@ -1,9 +1,13 @@
 #!/bin/bash
 # Build every patch of the series on its own (bisectability), in the
 # worktree build/bisect: the kernel, and the KVM selftests after every
-# patch that touches them. Writes patches/bisect.ok (a hash of base/ and
-# patches/) when all build; with --if-changed, does nothing when that
-# stamp matches the current series. KLINE=6.12: the 6.12 series
+# patch that touches them. Writes patches/bisect.ok when all build: a hash
+# of base/ and patches/ (series_hash), then one line "N HASH" per patch
+# (patch_hashes in scripts/lib.sh: base/ and patches 1..N). A patch whose
+# line is already there was built, with everything before it, by an
+# earlier run and is not built again (a series that changes patch 10 of
+# 15 builds patches 10 to 15). With --if-changed, does nothing when the
+# first line matches the current series. KLINE=6.12: the 6.12 series
 # (build/linux-6.12, patches-6.12/bisect.ok, worktree build/bisect-6.12).
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -13,18 +17,27 @@ kline "${KLINE:-6.1}"
 tree=$KL_TREE
 stamp=$KL_PATCHES/bisect.ok
 hash=$(series_hash "$here" "$KL_BASEDIR" "$KL_PATCHES")
-if [ "${1:-}" = --if-changed ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$hash" ]; then
+if [ "${1:-}" = --if-changed ] && [ -f "$stamp" ] && [ "$(head -n 1 "$stamp")" = "$hash" ]; then
 	echo "bisect: series unchanged since the last bisect build, skipped"
 	exit 0
 fi
 commits=$(git -C "$tree" rev-list --reverse base..master)
 [ -n "$commits" ] || { echo "bisect: series is empty"; echo "$hash" > "$stamp"; exit 0; }
+# per-patch hashes of the series, and those an earlier run built
+mapfile -t phash < <(patch_hashes "$KL_BASEDIR" "$KL_PATCHES")
+[ "${#phash[@]}" = "$(echo "$commits" | wc -l)" ] ||
+	{ echo "bisect: $KL_PATCHES/series has ${#phash[@]} patches, the tree $(echo "$commits" | wc -l) commits: run the export first"; exit 1; }
+built=$(tail -n +2 "$stamp" 2>/dev/null || true)
 wt=$KL_BISECT
 mkdir -p "$here/build/logs"
 [ -d "$wt" ] || git -C "$tree" worktree add -q --detach "$wt" base
 i=0
 for c in $commits; do
 	i=$((i + 1))
+	if grep -qxF "${phash[$((i - 1))]}" <<<"$built"; then
+		echo "bisect: [$i] built by an earlier run, with the same patches up to it: skipped"
+		continue
+	fi
 	git -C "$wt" checkout -q --detach "$c"
 	echo "bisect: [$i] $(git -C "$wt" log --format=%s -1)"
 	"$here/scripts/build-kernel.sh" "$wt" std > "$here/build/logs/bisect$KL_SUFFIX-$i.log" 2>&1 ||
@@ -57,5 +70,5 @@ for c in $commits; do
 	fi
 	echo "bisect: [$i] KVM selftests build"
 done
-echo "$hash" > "$stamp"
+{ echo "$hash"; printf '%s\n' "${phash[@]}"; } > "$stamp"
 echo "bisect: all $i patches build"

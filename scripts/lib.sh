@@ -184,3 +184,25 @@ series_hash() {
 	done | grep -v -E '^(From [0-9a-f]{40} |Message-Id: |In-Reply-To: |References: )' |
 		sha256sum | cut -d' ' -f1
 }
+
+# patch_hashes: what building patch N on its own depends on, one line
+# "N HASH" per patch of PATCHESDIR/series: base/ and patches 1..N, as
+# series_hash reads them and also without the Subject's "[PATCH v5 3/15]"
+# tag (a new version number, or patches added after N, do not change what
+# patches 1..N build). scripts/bisect-build.sh keeps the hashes of the
+# patches it built in bisect.ok and builds only patches whose hash is not
+# there.
+#   patch_hashes BASEDIR PATCHESDIR
+patch_hashes() {
+	local bd=$1 pd=$2 f n=0 acc
+	acc=$(for f in "$bd"/*.patch; do [ ! -e "$f" ] || cat "$f"; done | sha256sum | cut -d' ' -f1)
+	while read -r f; do
+		[ -n "$f" ] || continue
+		n=$((n + 1))
+		acc=$( { echo "$acc"
+			grep -v -E '^(From [0-9a-f]{40} |Message-Id: |In-Reply-To: |References: )' "$pd/$f" |
+				sed -E 's/^Subject: \[[^]]*\] /Subject: /'
+			} | sha256sum | cut -d' ' -f1)
+		echo "$n $acc"
+	done < "$pd/series"
+}
