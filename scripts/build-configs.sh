@@ -18,16 +18,26 @@
 #   64k-peer      the peer with 64 KiB pages (for its 64K boot; no row)
 #   build-configs.sh [CONFIG...]   default: the cheap forms
 #   build-configs.sh full          every form
+# KLINE=6.12: the 6.12 series (build/linux-6.12), its cheap forms with
+# MTE=n and 16 KiB pages (no Debian 6.12 config is unpacked), rows in
+# build/results/configs-6.12.tsv, logs in build/logs/configs-6.12/.
 set -uo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
-tree=$here/build/linux
-logs=$here/build/logs/configs
-tsv=$here/build/results/configs.tsv
+# shellcheck source=scripts/lib.sh
+. "$here/scripts/lib.sh"
+kline "${KLINE:-6.1}" || exit 2
+tree=$KL_TREE
+logs=$here/build/logs/configs$KL_SUFFIX
+tsv=$here/build/results/configs$KL_SUFFIX.tsv
 mkdir -p "$logs" "$(dirname "$tsv")"
 : > "$tsv"
 
 cheap=(nomte-objs 16k-objs debian-objs)
 full=("${cheap[@]}" nomte-link 64k-link 64k-peer)
+if [ "$KL_LINE" != 6.1 ]; then
+	cheap=(nomte-objs 16k-objs)
+	full=("${cheap[@]}")
+fi
 configs=("$@")
 [ ${#configs[@]} -gt 0 ] || configs=("${cheap[@]}")
 [ "${configs[*]}" = full ] && configs=("${full[@]}")
@@ -108,6 +118,11 @@ build() {	# build NAME TREE VARIANT TARGET...: one row, log in $logs/NAME.log
 rc=0
 for c in "${configs[@]}"; do
 	# shellcheck disable=SC2086
+	case "$KL_LINE:$c" in
+	6.1:*) ;;
+	*:nomte-objs | *:16k-objs) ;;
+	*) echo "build-configs: no '$c' for the $KL_LINE line" >&2; exit 2 ;;
+	esac
 	case "$c" in
 	nomte-objs) build "$c" "$tree" nomte OBJS arch/arm64/kvm/ || rc=1 ;;
 	16k-objs) build "$c" "$tree" 16k OBJS || rc=1 ;;

@@ -89,6 +89,11 @@ configs=(nomte-objs 16k-objs debian-objs)
 if [ "$nseries" -gt 0 ] && [ "$only612" != yes ]; then
 	stage "other configurations" bash -c '"$0" "$@" || true' "$S/build-configs.sh" "${configs[@]}"
 fi
+# The 6.12 series' objects with MTE=n and with 16 KiB pages (its own row
+# each, column configs-6.12).
+if [ "$line612" = yes ]; then
+	stage "other configurations 6.12" bash -c '"$0" "$@" || true' env KLINE=6.12 "$S/build-configs.sh"
+fi
 if [ "${CI:-}" = true ]; then
 	[ "$only612" = yes ] || stage "bisect build (if changed)" "$S/bisect-build.sh" --if-changed
 	[ "$line612" = yes ] && stage "bisect build 6.12 (if changed)" env KLINE=6.12 "$S/bisect-build.sh" --if-changed

@@ -28,7 +28,7 @@ import os
 import sys
 
 ORDER = ["static", "configs", "ours-vhe", "ours-nvhe", "peer-vhe", "peer-nvhe",
-         "base-vhe", "ours-vhe64k", "peer-vhe64k", "static-6.12",
+         "base-vhe", "ours-vhe64k", "peer-vhe64k", "static-6.12", "configs-6.12",
          "ours612-vhe", "ours612-nvhe", "peer612-vhe", "peer612-nvhe",
          "ours-debug-vhe", "ours-debug-nvhe", "peer-debug-vhe", "peer-debug-nvhe"]
 SHOW = {"pass": "ok", "fail": "FAIL", "skip": "skip", "timeout": "TIMEOUT"}
@@ -216,7 +216,8 @@ def main(resdir):
         counts["fail"] += 1
     for c, t, st in failures:
         log = {"static": "build/logs/static/",
-               "configs": "build/logs/configs/"}.get(c, "build/logs/%s.console" % c)
+               "configs": "build/logs/configs/",
+               "configs-6.12": "build/logs/configs-6.12/"}.get(c, "build/logs/%s.console" % c)
         print("  FAILED: %s on %s: %s (see %s)" % (t, c, st, log))
     if counts["xfail"]:
         print("known peer failures (findings about the unmodified kernel): %d"
