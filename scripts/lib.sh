@@ -173,6 +173,8 @@ archive_uri() {
 # writes anew at every export (the commit ids of a freshly applied tree,
 # message ids), so that re-exporting an unchanged series keeps the stamp.
 #   series_hash DIR [BASEDIR PATCHESDIR]   (default DIR/base, DIR/patches)
+# Lines format-patch writes anew at every export (series_hash, patch_hashes).
+SERIES_VOLATILE='^(From [0-9a-f]{40} |Message-Id: |In-Reply-To: |References: )'
 series_hash() {
 	local here=$1 f bd=${2:-$1/base} pd=${3:-$1/patches}
 	for f in "$bd"/*.patch "$pd"/series "$pd"/*.patch; do
@@ -181,7 +183,7 @@ series_hash() {
 		*/0000-cover-letter.patch) ;;	# prose: nothing of it is built
 		*) cat "$f" ;;
 		esac
-	done | grep -v -E '^(From [0-9a-f]{40} |Message-Id: |In-Reply-To: |References: )' |
+	done | grep -v -E "$SERIES_VOLATILE" |
 		sha256sum | cut -d' ' -f1
 }
 
@@ -200,7 +202,7 @@ patch_hashes() {
 		[ -n "$f" ] || continue
 		n=$((n + 1))
 		acc=$( { echo "$acc"
-			grep -v -E '^(From [0-9a-f]{40} |Message-Id: |In-Reply-To: |References: )' "$pd/$f" |
+			grep -v -E "$SERIES_VOLATILE" "$pd/$f" |
 				sed -E 's/^Subject: \[[^]]*\] /Subject: /'
 			} | sha256sum | cut -d' ' -f1)
 		echo "$n $acc"
