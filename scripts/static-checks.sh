@@ -96,8 +96,20 @@ done
 files=$(git -C "$tree" diff --name-only base..master -- '*.c' | grep -v '^tools/' || true)
 for f in $files; do
 	o=${f%.c}.o
-	[ -f "$tree/.o-std/$o" ] || continue
+	# The make target that rebuilds $o with its own flags: the hyp code
+	# VHE and nVHE share (hyp/*.c) is an object of hyp/vhe/ (../FILE.o),
+	# which only a build of that directory compiles as hypervisor code.
+	target=$o
+	case $f in
+	arch/arm64/kvm/hyp/*/*) ;;
+	arch/arm64/kvm/hyp/*) target=arch/arm64/kvm/hyp/vhe/ ;;
+	esac
+	# Not compiled in this config: no object, nor the .cmd file kbuild
+	# keeps beside it (which outlives an object this loop deleted).
+	[ -f "$tree/.o-std/$o" ] ||
+		[ -f "$tree/.o-std/$(dirname "$o")/.$(basename "$o").cmd" ] || continue
 	fkey=$(echo "$f" | tr / _)
+	built=yes
 	for side in ours base; do
 		t=$tree
 		[ "$side" = base ] && t=$basetree
@@ -107,12 +119,18 @@ for f in $files; do
 		# only run when kbuild rebuilds it), and the sides would differ
 		rm -f "$t/.o-std/$o"
 		make -s -C "$t" O="$t/.o-std" CC="ccache ${CROSS_COMPILE}gcc" \
-			C=2 CHECK=sparse W=1 "$o" 2>&1 |
+			C=2 CHECK=sparse W=1 "$target" > "$logs/$fkey.$side.log" 2>&1 &&
+			[ -f "$t/.o-std/$o" ] || built=no
+		# (hyp/vhe/../FILE.c names FILE.c)
+		sed -E ':a; s#/[^/.][^/]*/\.\./#/#; ta' "$logs/$fkey.$side.log" |
 			grep -E 'warning|error' | grep -F "$f:" |
 			sed -E 's/:[0-9]+(:[0-9]+)?:/:/' | sort -u > "$logs/$fkey.$side"
 	done
 	new=$(comm -23 "$logs/$fkey.ours" "$logs/$fkey.base")
-	if [ -n "$new" ]; then
+	if [ "$built" = no ]; then
+		# a check that did not compile the file checked nothing
+		row "sparse+W=1:$f" fail "not compiled (build/logs/static$KL_SUFFIX/$fkey.*.log)"
+	elif [ -n "$new" ]; then
 		echo "$new" > "$logs/$fkey.new"
 		row "sparse+W=1:$f" fail
 	else
