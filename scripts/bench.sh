@@ -78,6 +78,28 @@ cat > "$out/list-nvhe.txt" <<LIST
 bench-exit 300 /tests/bench-mte exit -r $exit_reps -n $n_hvc -m $n_mmio
 LIST
 
+# The host side of a boot's memory: QEMU backs guest RAM with
+# transparent huge pages where the host has free 2 MiB blocks (it
+# madvises it), and under TCG a guest page on a 4 KiB host page costs
+# more (more host TLB misses, dearer still when this machine is itself
+# a VM): the same kernel's copy ran at 2 or 4 GiB/s in one boot, as the
+# memory it used landed on one kind or the other. So every boot gets
+# its RAM at once (-mem-prealloc), after the host compacted its free
+# memory (when this runs as root), and the share of it on huge pages is
+# printed for each boot ("thp").
+export QEMU_EXTRA="${QEMU_EXTRA:+$QEMU_EXTRA }-mem-prealloc"
+compact() { [ -w /proc/sys/vm/compact_memory ] && echo 1 > /proc/sys/vm/compact_memory || true; }
+# thp_share FILE: after 20 s, the huge page share of the newest QEMU's
+# memory into FILE (in the background; "?" when it is gone by then)
+thp_share() {
+	sleep 20
+	local pid
+	pid=$(pgrep -n qemu-system-aarch64) &&
+		awk '/^Rss:/ {r = $2} /^AnonHugePages:/ {h = $2}
+		     END {if (r) printf "%d%%", 100 * h / r; else print "?"}' \
+			"/proc/$pid/smaps_rollup" > "$1" 2>/dev/null || echo "?" > "$1"
+}
+
 # CPU time (ticks) of this script's finished children, i.e. of QEMU: a
 # boot that got much less than one host core was slowed down by other
 # work on the machine, and its figures with it.
@@ -97,6 +119,9 @@ for r in $(seq 1 "$rounds"); do
 		for k in $order; do
 			label=bench$KL_SUFFIX-$k-$r
 			[ "$i" -gt 1 ] && label=$label.$i
+			compact
+			thp_share "$out/thp.txt" &
+			sampler=$!
 			s=$(date +%s) c=$(child_ticks)
 			rc=0
 			"$here/scripts/run-vm.sh" "$label" "${image[$k]}" "$mode" \
@@ -104,8 +129,9 @@ for r in $(seq 1 "$rounds"); do
 			con=$b/logs/$label-$mode.console
 			w=$(( $(date +%s) - s ))
 			cpu=$(( ($(child_ticks) - c) * 100 / (hz * (w > 0 ? w : 1)) ))
-			printf '  %-16s %-4s %4ss  qemu cpu %3s%%  load %s\n' "$label" "$mode" "$w" \
-				"$cpu" "$(cut -d' ' -f1 /proc/loadavg)"
+			wait "$sampler" || true
+			printf '  %-16s %-4s %4ss  qemu cpu %3s%%  load %-5s thp %s\n' "$label" "$mode" "$w" \
+				"$cpu" "$(cut -d' ' -f1 /proc/loadavg)" "$(cat "$out/thp.txt")"
 			[ "$rc" = 3 ] && { echo "!!! bench: the emulator cannot run MTE; stopping"; exit 1; }
 			consoles+=("$k $mode $r.$i $con $cpu")
 		done
