@@ -94,7 +94,7 @@ compact() { [ -w /proc/sys/vm/compact_memory ] && echo 1 > /proc/sys/vm/compact_
 thp_share() {
 	sleep 20
 	local pid
-	pid=$(pgrep -n qemu-system-aarch64) &&
+	pid=$(pgrep -nf qemu-system-aarch64) &&
 		awk '/^Rss:/ {r = $2} /^AnonHugePages:/ {h = $2}
 		     END {if (r) printf "%d%%", 100 * h / r; else print "?"}' \
 			"/proc/$pid/smaps_rollup" > "$1" 2>/dev/null || echo "?" > "$1"
