@@ -81,12 +81,12 @@ LIST
 # The host side of a boot's memory: QEMU backs guest RAM with
 # transparent huge pages where the host has free 2 MiB blocks (it
 # madvises it), and under TCG a guest page on a 4 KiB host page costs
-# more (more host TLB misses, dearer still when this machine is itself
-# a VM): the same kernel's copy ran at 2 or 4 GiB/s in one boot, as the
-# memory it used landed on one kind or the other. So every boot gets
-# its RAM at once (-mem-prealloc), after the host compacted its free
-# memory (when this runs as root), and the share of it on huge pages is
-# printed for each boot ("thp").
+# more host TLB misses. So that every boot runs on the same kind of host
+# memory, each gets its RAM at once (-mem-prealloc), after the host
+# compacted its free memory (when this runs as root), and the share of
+# it on huge pages is printed for each boot ("thp"). (This is not what
+# makes figures swing from run to run inside a boot: they still do with
+# 97% of the memory on huge pages.)
 export QEMU_EXTRA="${QEMU_EXTRA:+$QEMU_EXTRA }-mem-prealloc"
 compact() { [ -w /proc/sys/vm/compact_memory ] && echo 1 > /proc/sys/vm/compact_memory || true; }
 # thp_share FILE: after 20 s, the huge page share of the newest QEMU's
