@@ -135,7 +135,7 @@ kline() {
 	here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 	KL_LINE=${1:-6.1}
 	case "$KL_LINE" in
-	6.1) KL_SUFFIX= KL_PREFIX="PATCH v6" ;;
+	6.1) KL_SUFFIX= KL_PREFIX="PATCH v7" ;;
 	6.12) KL_SUFFIX=-6.12 KL_PREFIX="PATCH" ;;
 	*) echo "kline: unknown kernel line '$KL_LINE' (6.1 or 6.12)" >&2; return 1 ;;
 	esac

@@ -56,13 +56,15 @@ for line in open(f"{out}/runs.txt"):
 				uexec += e
 			if lfn and va == byname.get(lfn):
 				lexec += e
+		if ufn.startswith("#"):	# a count known from the work, not calls
+			uexec += int(ufn[1:])
 		res[(w, label)][k] = dict(per=per, total=ph["kernel_insns"], other=ph["other_insns"],
 					  units=uexec, ufn=ufn, con=con, lookups=lexec, lfn=lfn)
 
 # Coarse kinds of work in COPY_TAGS, by symbol (first match wins).
 kinds = [
 	("tag instructions (LDGM/STGM page loops, ours with the NEON conversion; peer: LDG/STG + per-tag uaccess)",
-	 r"mte_(save|restore)_page_tags|mte_copy_tags_(to|from)_user"),
+	 r"mte_(save|restore)_pages?_tags|mte_copy_tags_(to|from)_user"),
 	("kernel-mode NEON (kernel_neon_begin/end, once per batch)",
 	 r"kernel_neon_|fpsimd_|may_use_simd|get_cpu_fpsimd_context|put_cpu_fpsimd_context|__local_bh_enable_ip"),
 	("tag format conversion + flag + hashed lock (kvm_mte_read/write_page)", r"kvm_mte_(read|write)_page"),
@@ -122,7 +124,8 @@ for wl in [x for x in title if x in res]:
 		r = d[k]
 		u = max(r["units"], 1)
 		lines.append(f"--- {k}: {r['total']:,} kernel instructions, {r['units']:,} {uname[w]}s "
-			     f"(calls of {r['ufn']}), {r['total'] / u:,.0f} per {uname[w]}; "
+			     + ("(copied by the work)" if r["ufn"].startswith("#") else f"(calls of {r['ufn']})")
+			     + f", {r['total'] / u:,.0f} per {uname[w]}; "
 			     f"user/guest instructions in the phase: {r['other']:,}")
 		if r.get("lfn"):
 			lines.append(f"    page lookups: {r['lookups']:,} calls of {r['lfn']}, "

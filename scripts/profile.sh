@@ -9,13 +9,16 @@
 # (the host kernel and, in VHE, its EL2 code). Markers split a boot into
 # phases, so boot noise stays out of the figures:
 #   copy: bench-mte scale -r PROF_REPS PROF_SIZE (4K pages, FROM and
-#         TO alternating); the phase is "from" from the first per-page tag
-#         read of a call on, "to" from the first tag write on (ours:
-#         mte_save_page_tags_bytes / mte_restore_page_tags_bytes, or
-#         without them mte_save_page_tags / mte_restore_page_tags; peer:
+#         TO alternating); the phase is "from" from the first tag read
+#         of a call on, "to" from the first tag write on (ours:
+#         mte_save_pages_tags_bytes / mte_restore_pages_tags_bytes, a
+#         NEON section's pages per call, or without them
+#         mte_save_page_tags / mte_restore_page_tags; peer:
 #         mte_copy_tags_to_user / mte_copy_tags_from_user), "end" once a
 #         VM is released. The lookup of a call's first batch (up to 2 MiB)
-#         is counted in the previous phase, which loses its own.
+#         is counted in the previous phase, which loses its own. Pages:
+#         the peer's are calls of its per-page function; ours are the
+#         pages the work copies (v7 has no per-page function call).
 #   thp:  the same over a memslot of THP (bench-mte scale -b thp), and
 #         how often the kernel looks pages up: calls of
 #         get_user_pages_fast_only() (ours) or gfn_to_pfn_prot() (peer)
@@ -28,7 +31,8 @@
 # two vCPUs a vCPU spinning on a lock whose holder's QEMU thread the host
 # had descheduled counted up to 75% of an exit's instructions.
 # Figures per unit divide by how often the phase entered a per-unit kernel
-# function: tag read/write per page (copy), handle_exit per exit.
+# function (tag read/write per page for the peer's copy, handle_exit per
+# exit), or by the pages the work copies (ours' copy).
 # Under TCG an instruction count is a stable measure (timings are not):
 # it shows what code runs, not what it costs on hardware (a cache miss
 # counts as nothing, an LDGM as one instruction).
@@ -97,6 +101,11 @@ cat > "$out/list-exit.txt" <<LIST
 prof-exit 600 /tests/bench-mte exit -r $exit_reps -n $n_hvc -m 1
 LIST
 
+# Pages each direction copies in a copy or thp run (testbed/bench-mte.c,
+# bench_scale() with one size): an untimed pass, then PROF_REPS timed
+# ones of SIZE MiB and PROF_REPS over the memslot in 64 MiB calls.
+pages=$(( (1 + 2 * reps) * size * 256 ))
+
 runs=()
 for w in $works; do
 	for k in $kernels; do
@@ -106,16 +115,22 @@ for w in $works; do
 			if [ "$k" = peer ]; then
 				rd=mte_copy_tags_to_user wr=mte_copy_tags_from_user
 				lookup=gfn_to_pfn_prot
+				unit="from:$rd to:$wr"
 			else
-				# the series' one-tag-per-byte routines (NEON), or
-				# those of the packed form where it has none
-				rd=mte_save_page_tags_bytes wr=mte_restore_page_tags_bytes
-				[ -n "$(addr "$k" $rd)" ] ||
-					{ rd=mte_save_page_tags wr=mte_restore_page_tags; }
+				# the series' one-tag-per-byte routines (NEON, a
+				# NEON section's pages per call: the pages are
+				# counted from the work, #N), or those of the
+				# packed form (a page per call) where it has none
+				rd=mte_save_pages_tags_bytes wr=mte_restore_pages_tags_bytes
+				unit="from:#$pages to:#$pages"
+				[ -n "$(addr "$k" $rd)" ] || {
+					rd=mte_save_page_tags wr=mte_restore_page_tags
+					unit="from:$rd to:$wr"
+				}
 			fi
 			marks="arg=mark=from@$(addr "$k" $rd),arg=mark=to@$(addr "$k" $wr)"
 			marks="$marks,arg=mark=end@$(addr "$k" kvm_vm_release)"
-			unit="from:$rd to:$wr lookup:$lookup" ;;
+			unit="$unit lookup:$lookup" ;;
 		exit)
 			marks="arg=mark=run@$(addr "$k" kvm_arch_vcpu_ioctl_run)@x0"
 			marks="$marks,arg=mark=end@$(addr "$k" kvm_vm_release)"
